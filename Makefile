@@ -1,0 +1,29 @@
+# Two commands on a fresh machine with Python 3.11+:  `make app`  and  `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: app test lint schema bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+app: $(STAMP)
+	$(BIN)/annotator open corpora/demo
+
+test: $(STAMP)
+	$(BIN)/ruff check annotator tests
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+schema: $(STAMP)
+	$(BIN)/annotator schema
+
+bench: $(STAMP)
+	for b in tests/bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

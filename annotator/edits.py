@@ -1,0 +1,300 @@
+"""Undoable edit commands and their history, in pure Python.
+
+The GUI never changes an annotation itself: it builds one of these commands, runs it
+through :class:`History`, and refreshes what the returned :class:`Change` names. Undo and
+redo therefore work (and are tested) without a screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from annotator.model import Annotation, AttrValue, LabelScheme, Span, Status, utc_now
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit changed, so a view can redraw only that."""
+
+    added: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+    modified: frozenset[str] = frozenset()
+    #: Character ranges (code points, half-open) whose drawing may have changed.
+    ranges: tuple[tuple[int, int], ...] = ()
+    doc_labels: bool = False
+    status: bool = False
+
+    def __or__(self, other: Change) -> Change:
+        return Change(
+            self.added | other.added,
+            self.removed | other.removed,
+            self.modified | other.modified,
+            self.ranges + other.ranges,
+            self.doc_labels or other.doc_labels,
+            self.status or other.status,
+        )
+
+    @property
+    def spans_changed(self) -> bool:
+        return bool(self.added or self.removed or self.modified)
+
+
+class Edit(Protocol):
+    description: str
+
+    def apply(self, annotation: Annotation) -> Change: ...
+
+    def revert(self, annotation: Annotation) -> Change: ...
+
+
+class EditError(ValueError):
+    """An edit that cannot be applied (unknown span, empty range...)."""
+
+
+def _index(annotation: Annotation, span_id: str) -> int:
+    for i, span in enumerate(annotation.spans):
+        if span.id == span_id:
+            return i
+    raise EditError(f"no span {span_id!r} in {annotation.doc_id}")
+
+
+def make_span(
+    text: str, start: int, end: int, label: str, span_id: str, attrs: dict[str, AttrValue] | None = None
+) -> Span:
+    """A span over ``text[start:end]`` (code points)."""
+    if not 0 <= start < end <= len(text):
+        raise EditError(f"cannot mark [{start}, {end}) in a text of {len(text)} characters")
+    return Span(id=span_id, start=start, end=end, label=label, text=text[start:end], attrs=attrs or {})
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the white space at its ends (unchanged if all white space)."""
+    s, e = start, end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else (start, end)
+
+
+def default_attrs(scheme: LabelScheme, label: str) -> dict[str, AttrValue]:
+    """The attributes a new span of ``label`` starts with (the scheme's defaults)."""
+    definition = scheme.label(label)
+    if definition is None:
+        return {}
+    return {a.name: a.default for a in definition.attrs if a.default is not None}
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@dataclass
+class AddSpan:
+    span: Span
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        self.description = self.description or f"mark {self.span.label}"
+
+    def apply(self, annotation: Annotation) -> Change:
+        if any(s.id == self.span.id for s in annotation.spans):
+            raise EditError(f"span id {self.span.id!r} is already used")
+        annotation.spans.append(self.span)
+        return Change(added=frozenset({self.span.id}), ranges=((self.span.start, self.span.end),))
+
+    def revert(self, annotation: Annotation) -> Change:
+        del annotation.spans[_index(annotation, self.span.id)]
+        return Change(removed=frozenset({self.span.id}), ranges=((self.span.start, self.span.end),))
+
+
+@dataclass
+class RemoveSpan:
+    span_id: str
+    description: str = "delete span"
+    _removed: Span | None = None
+    _position: int = 0
+
+    def apply(self, annotation: Annotation) -> Change:
+        self._position = _index(annotation, self.span_id)
+        self._removed = annotation.spans.pop(self._position)
+        r = self._removed
+        return Change(removed=frozenset({r.id}), ranges=((r.start, r.end),))
+
+    def revert(self, annotation: Annotation) -> Change:
+        assert self._removed is not None, "revert before apply"
+        annotation.spans.insert(self._position, self._removed)
+        r = self._removed
+        return Change(added=frozenset({r.id}), ranges=((r.start, r.end),))
+
+
+@dataclass
+class UpdateSpan:
+    """Change a span's edges, label or attributes (``None`` leaves a field as it is)."""
+
+    text: str
+    span_id: str
+    start: int | None = None
+    end: int | None = None
+    label: str | None = None
+    attrs: dict[str, AttrValue] | None = None
+    description: str = "change span"
+    _before: Span | None = None
+
+    def apply(self, annotation: Annotation) -> Change:
+        i = _index(annotation, self.span_id)
+        old = annotation.spans[i]
+        new = make_span(
+            self.text,
+            old.start if self.start is None else self.start,
+            old.end if self.end is None else self.end,
+            old.label if self.label is None else self.label,
+            old.id,
+            dict(old.attrs) if self.attrs is None else self.attrs,
+        )
+        self._before = old
+        annotation.spans[i] = new
+        return Change(
+            modified=frozenset({old.id}), ranges=((old.start, old.end), (new.start, new.end))
+        )
+
+    def revert(self, annotation: Annotation) -> Change:
+        assert self._before is not None, "revert before apply"
+        i = _index(annotation, self.span_id)
+        new = annotation.spans[i]
+        annotation.spans[i] = self._before
+        b = self._before
+        return Change(modified=frozenset({b.id}), ranges=((b.start, b.end), (new.start, new.end)))
+
+
+@dataclass
+class SetDocLabel:
+    name: str
+    value: str | None
+    description: str = "set document label"
+    _before: str | None = None
+
+    def apply(self, annotation: Annotation) -> Change:
+        self._before = annotation.doc_labels.get(self.name)
+        _set_or_drop(annotation.doc_labels, self.name, self.value)
+        return Change(doc_labels=True)
+
+    def revert(self, annotation: Annotation) -> Change:
+        _set_or_drop(annotation.doc_labels, self.name, self._before)
+        return Change(doc_labels=True)
+
+
+def _set_or_drop(mapping: dict[str, str], key: str, value: str | None) -> None:
+    if value is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
+@dataclass
+class SetStatus:
+    status: Status
+    description: str = "set status"
+    _before: Status = "todo"
+
+    def apply(self, annotation: Annotation) -> Change:
+        self._before = annotation.status
+        annotation.status = self.status
+        return Change(status=True)
+
+    def revert(self, annotation: Annotation) -> Change:
+        annotation.status = self._before
+        return Change(status=True)
+
+
+@dataclass
+class Batch:
+    """Several edits that undo and redo as one (mark all occurrences, accept all...)."""
+
+    edits: Sequence[Edit]
+    description: str = "edit"
+
+    def apply(self, annotation: Annotation) -> Change:
+        change = Change()
+        done: list[Edit] = []
+        try:
+            for edit in self.edits:
+                change = change | edit.apply(annotation)
+                done.append(edit)
+        except Exception:
+            for edit in reversed(done):
+                edit.revert(annotation)
+            raise
+        return change
+
+    def revert(self, annotation: Annotation) -> Change:
+        change = Change()
+        for edit in reversed(self.edits):
+            change = change | edit.revert(annotation)
+        return change
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass
+class History:
+    """The undo and redo stacks of one annotation.
+
+    ``version`` counts changes (undo counts as one too), so a caller can tell whether what
+    it saved is still current: compare with the version it recorded at save time.
+    """
+
+    annotation: Annotation
+    limit: int = 1000
+    _done: list[Edit] = field(default_factory=list)
+    _undone: list[Edit] = field(default_factory=list)
+    version: int = 0
+
+    def run(self, edit: Edit) -> Change:
+        change = edit.apply(self.annotation)
+        self._done.append(edit)
+        del self._done[: -self.limit]
+        self._undone.clear()
+        return self._touched(change)
+
+    def run_all(self, edits: Iterable[Edit], description: str) -> Change:
+        return self.run(Batch(list(edits), description))
+
+    def undo(self) -> Change | None:
+        if not self._done:
+            return None
+        edit = self._done.pop()
+        change = edit.revert(self.annotation)
+        self._undone.append(edit)
+        return self._touched(change)
+
+    def redo(self) -> Change | None:
+        if not self._undone:
+            return None
+        edit = self._undone.pop()
+        change = edit.apply(self.annotation)
+        self._done.append(edit)
+        return self._touched(change)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    @property
+    def undo_text(self) -> str:
+        return self._done[-1].description if self._done else ""
+
+    @property
+    def redo_text(self) -> str:
+        return self._undone[-1].description if self._undone else ""
+
+    def _touched(self, change: Change) -> Change:
+        self.version += 1
+        self.annotation.updated_at = utc_now()
+        return change

@@ -1,0 +1,268 @@
+"""pydantic models: the single source of truth for every file the tool reads or writes.
+
+The JSON Schemas in ``schemas/`` are generated from these classes (``annotator schema``)
+and a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+#: Document ids and annotator names: safe as a file name on every platform, never a path.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+NAME_RE = re.compile(NAME_PATTERN)
+
+Status = Literal["todo", "in_progress", "done", "skipped"]
+STATUSES: tuple[Status, ...] = ("todo", "in_progress", "done", "skipped")
+
+#: Annotator names the tool uses for itself.
+GOLD = "gold"
+SUGGESTIONS = "suggestions"
+RESERVED_ANNOTATORS = frozenset({GOLD, SUGGESTIONS})
+
+AttrValue = str | list[str]
+DocId = Annotated[str, Field(pattern=NAME_PATTERN)]
+AnnotatorName = Annotated[str, Field(pattern=NAME_PATTERN)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def utc_now() -> str:
+    """ISO 8601 time in UTC with a trailing Z, as written in every file."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def is_valid_name(name: str) -> bool:
+    return bool(NAME_RE.match(name))
+
+
+class _Strict(BaseModel):
+    # Unknown keys are an error: a typo in a hand-edited file must not pass silently.
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- scheme
+
+
+class AttributeDef(_Strict):
+    """One attribute a label's spans may carry."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    type: Literal["text", "list", "choice", "date", "email"] = Field(
+        description="text: one string; list: several strings; choice: one of `values`; "
+        "date: ISO 8601 date or date-time; email: one address"
+    )
+    values: list[str] | None = Field(default=None, description="allowed values of a choice")
+    required: bool = False
+    default: str | None = Field(default=None, description="value given to new spans")
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _choice_needs_values(self) -> AttributeDef:
+        if self.type == "choice" and not self.values:
+            raise ValueError(f"choice attribute {self.name!r} needs a list of values")
+        if self.default is not None and self.values and self.default not in self.values:
+            raise ValueError(f"default {self.default!r} of {self.name!r} is not one of its values")
+        return self
+
+
+class LabelDef(_Strict):
+    """A span label with its display and its rules."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")
+    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    key: str | None = Field(
+        default=None, pattern=r"^[a-z0-9]$", description="shortcut key in the app"
+    )
+    description: str = ""
+    attrs: list[AttributeDef] = Field(default_factory=list)
+    no_self_overlap: bool = Field(
+        default=False, description="spans of this label may not overlap each other"
+    )
+    inside: list[str] = Field(
+        default_factory=list,
+        description="when not empty, each span must lie inside a span of one of these labels",
+    )
+    no_cross: list[str] = Field(
+        default_factory=list,
+        description="spans may sit inside or outside these labels' spans but not cross their edges",
+    )
+
+    def attr(self, name: str) -> AttributeDef | None:
+        return next((a for a in self.attrs if a.name == name), None)
+
+
+class Layer(_Strict):
+    """A group of labels drawn and compared together."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")
+    description: str = ""
+    no_overlap: bool = Field(
+        default=False, description="no two spans of this layer may overlap, whatever their labels"
+    )
+    labels: list[LabelDef]
+
+
+class DocLabelDef(_Strict):
+    """A label of the whole document, one value per document."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    values: list[str] = Field(min_length=1)
+    description: str = ""
+
+
+class LabelScheme(_Strict):
+    """Labels, colours, keys, attributes and rules of a corpus."""
+
+    name: str
+    version: int = 1
+    description: str = ""
+    layers: list[Layer]
+    doc_labels: list[DocLabelDef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names_are_consistent(self) -> LabelScheme:
+        seen: set[str] = set()
+        keys: dict[str, str] = {}
+        for layer in self.layers:
+            for label in layer.labels:
+                if label.name in seen:
+                    raise ValueError(f"label {label.name!r} is defined twice")
+                seen.add(label.name)
+                if label.key:
+                    if label.key in keys:
+                        raise ValueError(
+                            f"labels {keys[label.key]!r} and {label.name!r} share the key {label.key!r}"
+                        )
+                    keys[label.key] = label.name
+        for layer in self.layers:
+            for label in layer.labels:
+                for other in (*label.inside, *label.no_cross):
+                    if other not in seen:
+                        raise ValueError(f"label {label.name!r} refers to unknown label {other!r}")
+        return self
+
+    def labels(self) -> list[LabelDef]:
+        return [label for layer in self.layers for label in layer.labels]
+
+    def label(self, name: str) -> LabelDef | None:
+        return next((label for label in self.labels() if label.name == name), None)
+
+    def layer_of(self, label_name: str) -> Layer | None:
+        return next(
+            (layer for layer in self.layers if any(lb.name == label_name for lb in layer.labels)),
+            None,
+        )
+
+    def doc_label(self, name: str) -> DocLabelDef | None:
+        return next((d for d in self.doc_labels if d.name == name), None)
+
+
+# --------------------------------------------------------------------------- annotation
+
+
+class Span(_Strict):
+    """A labelled stretch of the document text.
+
+    ``start``/``end`` are half-open offsets in Unicode code points (Python ``str``
+    indices): ``text[start:end] == span.text``.
+    """
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    label: str
+    text: str
+    attrs: dict[str, AttrValue] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Span:
+        if self.end <= self.start:
+            raise ValueError(f"span {self.id}: end {self.end} must be after start {self.start}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError(
+                f"span {self.id}: text has {len(self.text)} characters but end - start = "
+                f"{self.end - self.start}"
+            )
+        return self
+
+
+class Annotation(_Strict):
+    """One annotator's work on one document (``annotations/ANNOTATOR/DOC_ID.json``)."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    doc_id: DocId
+    text_sha256: Sha256
+    annotator: AnnotatorName
+    status: Status = "todo"
+    updated_at: str = Field(default_factory=utc_now)
+    doc_labels: dict[str, str] = Field(default_factory=dict)
+    spans: list[Span] = Field(default_factory=list)
+
+    @field_validator("updated_at")
+    @classmethod
+    def _iso_time(cls, value: str) -> str:
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValueError(f"updated_at {value!r} is not an ISO 8601 time") from exc
+        return value
+
+    def next_span_id(self) -> str:
+        used = {s.id for s in self.spans}
+        n = len(self.spans) + 1
+        while f"s{n}" in used:
+            n += 1
+        return f"s{n}"
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class DocumentMeta(_Strict):
+    """What the tool knows about a document besides its text (``documents/DOC_ID.meta.json``)."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    doc_id: DocId
+    text_sha256: Sha256
+    chars: int = Field(ge=0, description="length of the text in code points")
+    source: str = Field(description="the file (and line, for jsonl) or url the text came from")
+    source_format: Literal["txt", "html", "jsonl", "export"]
+    url: str | None = None
+    title: str | None = None
+    encoding: str | None = Field(default=None, description="encoding detected in the source bytes")
+    encoding_confidence: float | None = None
+    normalised: list[str] = Field(
+        default_factory=list,
+        description="what import changed: bom, crlf, cr, nfc, html-to-text, ...",
+    )
+    imported_at: str = Field(default_factory=utc_now)
+    html_meta: dict[str, str] = Field(
+        default_factory=dict,
+        description="page metadata found in HTML: title, canonical, og:*, author, published_time",
+    )
+    html_source: str | None = Field(
+        default=None,
+        description="file name (in documents/) of the kept original HTML, gzip-compressed, "
+        "so that extractors can be run later and mapped back to offsets",
+    )
+    extra: dict[str, object] = Field(
+        default_factory=dict, description="other metadata given at import (jsonl keys)"
+    )
+
+
+class CorpusManifest(_Strict):
+    """``corpus.json``: the corpus's name and label scheme."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str = Field(min_length=1)
+    description: str = ""
+    created: str = Field(default_factory=utc_now)
+    scheme: LabelScheme | str = Field(
+        description="the label scheme inline, or a path relative to the corpus folder"
+    )

@@ -1,0 +1,44 @@
+"""Shared fixtures. Tests run without a screen and without ../shared."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from annotator.corpus import Corpus  # noqa: E402
+from annotator.model import DocumentMeta  # noqa: E402
+from annotator.rules import sha256_text  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_PATH = ROOT / "seeds" / "000_2c3ea0c0f783ca12.txt"
+DEMO_CORPUS = ROOT / "corpora" / "demo"
+
+
+def add_text(corpus: Corpus, doc_id: str, text: str) -> str:
+    """Add ``text`` as a document directly (bypassing the importers)."""
+    meta = DocumentMeta(
+        doc_id=doc_id, text_sha256=sha256_text(text), chars=len(text), source=f"test:{doc_id}", source_format="txt"
+    )
+    corpus.add_document(text, meta)
+    return text
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return unicodedata.normalize("NFC", SEED_PATH.read_text("utf-8"))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Corpus:
+    return Corpus.create(tmp_path / "corpus", name="test")
+
+
+@pytest.fixture
+def seed_corpus(corpus: Corpus, seed_text: str) -> Corpus:
+    add_text(corpus, "seed", seed_text)
+    return corpus
