@@ -1,0 +1,81 @@
+"""The article-body metric of the public article-extraction-benchmark.
+
+4-gram shingles of ``\\w+`` tokens, compared as multisets; TP/FP/FN per document;
+precision and recall per document, averaged over documents; F1 from the two averages.
+Used by ``annotator evaluate`` and by the suggestion scoring script.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+NGRAM = 4
+
+
+def tokenize(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text or "")
+
+
+def shingles(text: str, n: int = NGRAM) -> Counter[str]:
+    """The multiset of ``n``-token shingles. A text of fewer than ``n`` tokens is one shingle."""
+    tokens = tokenize(text)
+    grams = (" ".join(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
+    return Counter(g for g in grams if g)
+
+
+@dataclass(frozen=True)
+class DocScore:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        if self.fp == 0 and self.fn == 0:
+            return 1.0
+        return self.tp / (self.tp + self.fp) if self.tp else 0.0
+
+    @property
+    def recall(self) -> float:
+        if self.fp == 0 and self.fn == 0:
+            return 1.0
+        return self.tp / (self.tp + self.fn) if self.tp else 0.0
+
+    @property
+    def f1(self) -> float:
+        return f1(self.precision, self.recall)
+
+
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def score_document(gold: str, predicted: str, n: int = NGRAM) -> DocScore:
+    true, pred = shingles(gold, n), shingles(predicted, n)
+    return DocScore(
+        tp=sum((true & pred).values()),
+        fp=sum((pred - true).values()),
+        fn=sum((true - pred).values()),
+    )
+
+
+@dataclass(frozen=True)
+class CorpusScore:
+    documents: dict[str, DocScore]
+    precision: float
+    recall: float
+    f1: float
+
+
+def score_corpus(gold: Mapping[str, str], predicted: Mapping[str, str], n: int = NGRAM) -> CorpusScore:
+    """Score every document of ``gold``; a document with no prediction counts as empty."""
+    docs = {doc_id: score_document(text, predicted.get(doc_id, ""), n) for doc_id, text in gold.items()}
+    if not docs:
+        return CorpusScore({}, 0.0, 0.0, 0.0)
+    precision = sum(d.precision for d in docs.values()) / len(docs)
+    recall = sum(d.recall for d in docs.values()) / len(docs)
+    return CorpusScore(docs, precision, recall, f1(precision, recall))
