@@ -10,9 +10,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.corpus import Corpus  # noqa: E402
-from annotator.model import DocumentMeta  # noqa: E402
-from annotator.rules import sha256_text  # noqa: E402
+from annotator.corpus import Corpus
+from annotator.model import DocumentMeta
+from annotator.rules import sha256_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = ROOT / "seeds" / "000_2c3ea0c0f783ca12.txt"
