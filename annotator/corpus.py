@@ -429,8 +429,7 @@ class Corpus:
                 current = None
             if current != expected_mtime_ns:
                 raise ConflictError(path, "changed on disk since it was opened; not overwritten")
-        data = annotation.model_dump_json(indent=2).encode("utf-8") + b"\n"
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, annotation.to_json_bytes())
         return path.stat().st_mtime_ns
 
     def lock(self, annotator: str) -> AnnotatorLock:

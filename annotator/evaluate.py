@@ -1,7 +1,9 @@
 """The article-body metric of the public article-extraction-benchmark.
 
 4-gram shingles of ``\\w+`` tokens, compared as multisets; TP/FP/FN per document;
-precision and recall per document, averaged over documents; F1 from the two averages.
+precision averaged over the documents where something was predicted (TP+FP > 0), recall
+over the documents with a gold body (TP+FN > 0), as the benchmark's own ``evaluate.py``
+does; F1 from the two averages.
 Used by ``annotator evaluate`` and by the suggestion scoring script.
 """
 
@@ -71,11 +73,18 @@ class CorpusScore:
     f1: float
 
 
+def average_scores(docs: Mapping[str, DocScore]) -> tuple[float, float, float]:
+    """Precision, recall and F1 over documents, following the benchmark exactly: a document
+    with nothing predicted does not count for precision, one with an empty gold body does
+    not count for recall."""
+    precisions = [d.precision for d in docs.values() if d.tp + d.fp > 0]
+    recalls = [d.recall for d in docs.values() if d.tp + d.fn > 0]
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    return precision, recall, f1(precision, recall)
+
+
 def score_corpus(gold: Mapping[str, str], predicted: Mapping[str, str], n: int = NGRAM) -> CorpusScore:
     """Score every document of ``gold``; a document with no prediction counts as empty."""
     docs = {doc_id: score_document(text, predicted.get(doc_id, ""), n) for doc_id, text in gold.items()}
-    if not docs:
-        return CorpusScore({}, 0.0, 0.0, 0.0)
-    precision = sum(d.precision for d in docs.values()) / len(docs)
-    recall = sum(d.recall for d in docs.values()) / len(docs)
-    return CorpusScore(docs, precision, recall, f1(precision, recall))
+    return CorpusScore(docs, *average_scores(docs))

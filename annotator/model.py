@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
@@ -170,26 +171,17 @@ class Span(_Strict):
     """A labelled stretch of the document text.
 
     ``start``/``end`` are half-open offsets in Unicode code points (Python ``str``
-    indices): ``text[start:end] == span.text``.
+    indices): ``text[start:end] == span.text``. That, and ``start < end``, are checked by
+    ``rules.check_annotation`` against the document text, not here: a span alone cannot
+    know its text, and ten thousand Python validators would triple the load time.
     """
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    id: str = Field(min_length=1, max_length=64)
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     label: str
     text: str
     attrs: dict[str, AttrValue] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Span:
-        if self.end <= self.start:
-            raise ValueError(f"span {self.id}: end {self.end} must be after start {self.start}")
-        if len(self.text) != self.end - self.start:
-            raise ValueError(
-                f"span {self.id}: text has {len(self.text)} characters but end - start = "
-                f"{self.end - self.start}"
-            )
-        return self
 
 
 class Annotation(_Strict):
@@ -212,6 +204,15 @@ class Annotation(_Strict):
         except ValueError as exc:
             raise ValueError(f"updated_at {value!r} is not an ISO 8601 time") from exc
         return value
+
+    def to_json_bytes(self) -> bytes:
+        """The file's bytes: two-space indented JSON in field order, final newline.
+
+        Equal to ``model_dump_json(indent=2)`` (a test checks it) but several times faster on
+        large files, since every field is a plain JSON type already.
+        """
+        data = {**self.__dict__, "spans": [span.__dict__ for span in self.spans]}
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
     def next_span_id(self) -> str:
         used = {s.id for s in self.spans}

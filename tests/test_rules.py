@@ -85,11 +85,11 @@ def test_hash_and_doc_label_problems() -> None:
     assert codes(ann) == ["hash-mismatch", "bad-doc-label", "unknown-doc-label"]
 
 
-def test_span_model_rejects_empty_and_length_mismatch() -> None:
-    with pytest.raises(ValueError, match="end 3 must be after start 3"):
-        Span(id="x", start=3, end=3, label="PER", text="")
-    with pytest.raises(ValueError, match="text has 2 characters"):
-        Span(id="x", start=0, end=3, label="PER", text="ab")
+def test_empty_spans_and_length_mismatch_are_rule_breaks() -> None:
+    empty = Span(id="x", start=3, end=3, label="PER", text="")
+    short = Span(id="y", start=0, end=3, label="PER", text="Me")
+    problems = check_annotation(annotation(empty, short), TEXT, news_scheme())
+    assert [(p.code, p.span_id) for p in problems] == [("empty", "x"), ("text-mismatch", "y")]
 
 
 def test_clean_text_is_the_article_minus_its_boilerplate() -> None:

@@ -1,16 +1,71 @@
-"""Placeholder: being built (see the issue tracker)."""
+"""``annotator agree CORPUS [--annotators A B ...] [--json] [--report FILE.html]``."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from annotator.commands.common import UsageError
+from annotator.agreement.compute import AgreementError, compute_agreement
+from annotator.agreement.report import format_text, render_html
+from annotator.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    UsageError,
+    error,
+    info,
+    open_corpus,
+    print_json,
+)
+from annotator.corpus import atomic_write_bytes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("agree", help="(not built yet)")
+    p = sub.add_parser(
+        "agree",
+        help="inter-annotator agreement: span F1, character kappa, alpha, alpha_u",
+        description="Measure how far annotators agree. Only documents every compared "
+        "annotator marked done count, unless --include-unfinished.",
+    )
+    p.add_argument("corpus")
+    p.add_argument(
+        "--annotators", nargs="+", metavar="NAME",
+        help="who to compare (default: every annotator except suggestions; gold only if named)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument("--report", metavar="FILE.html", help="also write a self-contained HTML report")
+    p.add_argument(
+        "--include-unfinished", action="store_true",
+        help="also count documents that are todo or in progress for someone",
+    )
+    p.add_argument("--top", type=int, default=10, help="how many disputed documents to list")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'agree' is not built yet")
+    corpus = open_corpus(args.corpus)
+    if args.top < 0:
+        raise UsageError("--top must be 0 or more")
+    report_path = Path(args.report) if args.report else None
+    if report_path is not None and not report_path.parent.exists():
+        raise UsageError(f"{report_path.parent}: no such folder for the report")
+    try:
+        result = compute_agreement(
+            corpus, args.annotators, include_unfinished=args.include_unfinished, top=args.top
+        )
+    except AgreementError as exc:
+        raise UsageError(str(exc)) from exc
+    for problem in result["problems"]:
+        error(f"{problem['path']}: {problem['message']}")
+    if report_path is not None:
+        html = render_html(result, title=f"Agreement: {corpus.manifest.name}")
+        atomic_write_bytes(report_path, html.encode("utf-8"))
+        info(f"report written to {report_path}")
+    if args.json:
+        print_json(result)
+    else:
+        print(format_text(result, top=args.top), end="")
+    if result["documents"] == 0:
+        info("no document counts for agreement: " + ", ".join(
+            sorted({e["reason"] for e in result["excluded"]})[:3]) if result["excluded"]
+            else "no document counts for agreement: the corpus has no documents")
+    return EXIT_PROBLEMS if result["problems"] else EXIT_OK

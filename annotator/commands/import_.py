@@ -1,16 +1,64 @@
-"""Placeholder: being built (see the issue tracker)."""
+"""``annotator import CORPUS PATH... [--encoding ENC] [--annotator NAME] [--json]``."""
 
 from __future__ import annotations
 
 import argparse
 
-from annotator.commands.common import UsageError
+from annotator.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    UsageError,
+    info,
+    open_corpus,
+    print_json,
+    progress,
+)
+from annotator.importers import Importer, InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="(not built yet)")
+    p = sub.add_parser(
+        "import",
+        help="add .txt, .html/.htm(.gz) and .jsonl files or folders",
+        description="Add documents to a corpus. Folders are read recursively in sorted order "
+        "(hidden files skipped). Text already in the corpus is skipped. jsonl lines with "
+        "'spans' also bring their annotation.",
+    )
+    p.add_argument("corpus", help="the corpus folder")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+    p.add_argument(
+        "--encoding",
+        help="decode every .txt/.html file with this encoding instead of detecting it",
+    )
+    p.add_argument(
+        "--annotator",
+        help="owner of the spans imported from jsonl (default: the line's 'annotator', "
+        "else 'imported')",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'import' is not built yet")
+    corpus = open_corpus(args.corpus)
+    try:
+        importer = Importer(corpus, encoding=args.encoding, annotator=args.annotator)
+        files = importer.collect(args.paths)
+        for _ in progress(importer.run(files), total=importer.total_units, desc="import", unit="doc"):
+            pass
+    except InputError as exc:
+        raise UsageError(str(exc)) from exc
+    report = importer.report
+    # Details go to stderr in both modes: --json keeps stdout for the one JSON document.
+    for skipped in report.skipped:
+        info(str(skipped))
+    for problem in report.problems:
+        info(str(problem))
+    if args.json:
+        print_json(report.to_json())
+    annotations = f" with {report.annotations} annotation(s)" if report.annotations else ""
+    info(
+        f"imported {report.imported} document(s){annotations} into {corpus.root}; "
+        f"skipped {report.skipped_duplicates} duplicate(s); {len(report.problems)} problem(s)"
+    )
+    return EXIT_PROBLEMS if report.problems else EXIT_OK

@@ -1,0 +1,29 @@
+"""``jsonl``: one :class:`~annotator.export.records.ExportRecord` per line, UTF-8."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from annotator.export.base import PerSplitFileWriter
+
+#: How every serialized record ends: ``split`` is its last key (see records.build_record).
+NULL_SPLIT_TAIL = b'"split":null}\n'
+
+
+class JsonlWriter(PerSplitFileWriter):
+    name = "jsonl"
+    suffix = ".jsonl"
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.handle(record).write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+
+    def write_serialized(self, line: bytes, split: str | None) -> None:
+        # The spooled line is already the record: only its last key changes. Patching the
+        # bytes spares a parse and a dump per document.
+        if split is not None:
+            if not line.endswith(NULL_SPLIT_TAIL):
+                raise ValueError("a spooled record does not end with its split")
+            line = b'%s"split":%s}\n' % (line[: -len(NULL_SPLIT_TAIL)], orjson.dumps(split))
+        self.handles[self.stem(split)].write(line)

@@ -1,0 +1,143 @@
+"""The attribute editor of the current span, generated from the scheme's AttributeDefs.
+
+choice -> combo box; list -> line edit, comma- or semicolon-separated; text -> line edit;
+date and email -> line edit that turns red while the value is invalid
+(``rules.check_attr_value``). A value is committed when editing finishes (Enter or focus
+out) or, for a combo, when it is picked; an invalid value is still kept, so nothing typed is
+lost, and "done" then lists it as a problem.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from annotator.model import AttributeDef, AttrValue, LabelScheme, Span
+from annotator.rules import check_attr_value
+
+INVALID_STYLE = "QLineEdit { background: #ffd6d6; }"
+NO_VALUE = "(none)"
+
+
+def parse_value(attr: AttributeDef, raw: str) -> AttrValue | None:
+    """The value typed for ``attr``; None when empty (the attribute is removed)."""
+    raw = raw.strip()
+    if attr.type == "list":
+        items = [p.strip() for p in re.split(r"[,;]", raw)]
+        items = [p for p in items if p]
+        return items or None
+    return raw or None
+
+
+def format_value(value: AttrValue | None) -> str:
+    if value is None:
+        return ""
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+class AttributeEditor(QWidget):
+    #: (span id, attribute name, value or None to remove)
+    attrChanged = Signal(str, str, object)
+
+    def __init__(self, scheme: LabelScheme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scheme = scheme
+        self.span_id: str | None = None
+        self.label_name: str | None = None
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self._layout = QFormLayout(self)
+        self._title = QLabel("No span selected")
+        self._title.setWordWrap(True)
+        self._layout.addRow(self._title)
+        self._loading = False
+
+    def set_span(self, span: Span | None, read_only: bool = False) -> None:
+        """Show ``span``'s attributes (rebuilding the fields only when its label changed)."""
+        if span is None:
+            self._rebuild(None)
+            self.span_id = None
+            self._title.setText("No span selected")
+            return
+        if span.label != self.label_name or not self.fields:
+            self._rebuild(span.label)
+        self.span_id = span.id
+        excerpt = " ".join(span.text.split())
+        excerpt = excerpt if len(excerpt) <= 50 else excerpt[:49] + "…"
+        self._title.setText(f"<b>{span.label}</b> {span.id} [{span.start}, {span.end})<br>{excerpt}")
+        self._loading = True
+        try:
+            definition = self.scheme.label(span.label)
+            for attr in definition.attrs if definition else []:
+                widget = self.fields[attr.name]
+                value = span.attrs.get(attr.name)
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentText(value if isinstance(value, str) and value else NO_VALUE)
+                elif not widget.hasFocus() or widget.text() != format_value(value):
+                    widget.setText(format_value(value))
+                    self._mark_valid(attr, widget)
+                widget.setEnabled(not read_only)
+        finally:
+            self._loading = False
+
+    def _rebuild(self, label: str | None) -> None:
+        while self._layout.rowCount() > 1:
+            self._layout.removeRow(1)
+        self.fields = {}
+        self.label_name = label
+        definition = self.scheme.label(label) if label else None
+        if definition is None:
+            return
+        if not definition.attrs:
+            self._layout.addRow(QLabel(f"{label} has no attributes"))
+        for attr in definition.attrs:
+            widget: QLineEdit | QComboBox
+            if attr.type == "choice":
+                widget = QComboBox(self)
+                values = list(attr.values or [])
+                widget.addItems(values if attr.required else [NO_VALUE, *values])
+                widget.currentTextChanged.connect(lambda _t, a=attr: self._commit(a))
+            else:
+                widget = QLineEdit(self)
+                widget.setClearButtonEnabled(True)
+                if attr.type == "list":
+                    widget.setPlaceholderText("several, separated by , or ;")
+                elif attr.type == "date":
+                    widget.setPlaceholderText("YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+                elif attr.type == "email":
+                    widget.setPlaceholderText("name@example.com")
+                widget.textChanged.connect(lambda _t, a=attr, w=widget: self._mark_valid(a, w))
+                widget.editingFinished.connect(lambda a=attr: self._commit(a))
+            widget.setObjectName(f"attr_{attr.name}")
+            widget.setToolTip(attr.description or attr.type)
+            self.fields[attr.name] = widget
+            self._layout.addRow(attr.name + (" *" if attr.required else ""), widget)
+
+    def _mark_valid(self, attr: AttributeDef, widget: QLineEdit) -> bool:
+        value = parse_value(attr, widget.text())
+        reason = None if value is None else check_attr_value(attr, value)
+        widget.setStyleSheet(INVALID_STYLE if reason else "")
+        widget.setProperty("invalid", bool(reason))
+        widget.setToolTip(reason or attr.description or attr.type)
+        return reason is None
+
+    def _commit(self, attr: AttributeDef) -> None:
+        if self._loading or self.span_id is None:
+            return
+        widget = self.fields.get(attr.name)
+        if widget is None:
+            return
+        if isinstance(widget, QComboBox):
+            text = widget.currentText()
+            value: AttrValue | None = None if text == NO_VALUE else text
+        else:
+            value = parse_value(attr, widget.text())
+        self.attrChanged.emit(self.span_id, attr.name, value)
+
+    def focus_first(self) -> bool:
+        first = next(iter(self.fields.values()), None)
+        if first is None:
+            return False
+        first.setFocus()
+        return True

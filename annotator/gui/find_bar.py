@@ -1,0 +1,83 @@
+"""The find bar under the text (Ctrl+F): type to search, Enter / F3 next, Shift+Enter /
+Shift+F3 previous, Escape closes and gives the focus back to the text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+
+class FindBar(QWidget):
+    #: (needle, backward, case sensitive, incremental: search again from the match's start)
+    findRequested = Signal(str, bool, bool, bool)
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(QLabel("Find:"))
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("find_edit")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.returnPressed.connect(lambda: self.find(backward=False))
+        self.edit.textEdited.connect(lambda _t: self.find(backward=False, incremental=True))
+        self.edit.installEventFilter(self)
+        layout.addWidget(self.edit, 1)
+        self.case = QCheckBox("Match case", self)
+        layout.addWidget(self.case)
+        for text, backward in (("Previous", True), ("Next", False)):
+            button = QToolButton(self)
+            button.setText(text)
+            button.clicked.connect(lambda _c=False, b=backward: self.find(backward=b))
+            layout.addWidget(button)
+        self.result = QLabel("", self)
+        layout.addWidget(self.result)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.clicked.connect(self.close_bar)
+        layout.addWidget(close)
+        self.hide()
+
+    def open_bar(self, initial: str = "") -> None:
+        if initial and "\n" not in initial:
+            self.edit.setText(initial)
+        self.show()
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.closed.emit()
+
+    def find(self, backward: bool = False, incremental: bool = False) -> None:
+        needle = self.edit.text()
+        if needle:
+            self.findRequested.emit(needle, backward, self.case.isChecked(), incremental)
+
+    def show_result(self, found: bool) -> None:
+        self.result.setText("" if found else "not found")
+        self.edit.setStyleSheet("" if found else "QLineEdit { background: #ffd6d6; }")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Keys inside the line edit: Escape closes, Shift+Enter searches backwards.
+        if (
+            watched is self.edit
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            event.accept()  # claim Escape before the window's "no current span" shortcut
+            return True
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape:
+                self.close_bar()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.find(backward=True)
+                return True
+        return super().eventFilter(watched, event)

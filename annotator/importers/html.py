@@ -1,0 +1,347 @@
+"""HTML to the visible text of the whole page (boilerplate included), plus page metadata.
+
+The annotators mark the boilerplate themselves, so this keeps every visible block, not only
+the article. Decisions (documented in the README):
+
+- dropped: ``<head>``, ``<script>``, ``<style>``, ``<template>``, ``<noscript>`` (what a
+  browser with JavaScript shows is the page itself; noscript blocks are mostly "enable
+  JavaScript" notices and duplicate images), ``<iframe>``/``<object>``/``<embed>``/
+  ``<video>``/``<audio>``/``<canvas>`` fallback content, inline ``<svg>`` (icon tooltips),
+  ``<datalist>``, a ``<dialog>`` that is not ``open``, ruby fallback parentheses ``<rp>``,
+  every element with the ``hidden`` attribute (except ``hidden="until-found"``, which the
+  reader can reveal) and every element whose inline style says ``display: none`` or
+  ``visibility: hidden|collapse``; comments and processing instructions.
+- kept: ``aria-hidden="true"`` content (it hides from screen readers, not from the eye: the
+  text is on screen and an annotator must be able to mark it), the contents of a closed
+  ``<details>`` (one click away), form labels and buttons.
+- layout: block elements end a line; paragraphs, headings, lists, tables, block quotes and
+  ``<pre>`` are separated by one blank line; every table cell (``td``/``th``) and list item
+  is its own line; ``<br>`` is a line break; at most one blank line in a row.
+- whitespace: runs of HTML whitespace (space, tab, newlines) and no-break spaces inside a
+  block become one space, trimmed at line ends, as a browser renders them; ``<pre>`` and
+  ``<textarea>`` keep theirs. Inline elements are joined without adding a space
+  (``<b>Hel</b>lo`` is "Hello"), which is why the walk below is ours and not html-text's
+  (html-text guesses spaces between inline elements and collapses ``<pre>``); its tag
+  lists are reused.
+- entities are decoded by the parser (lxml).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import html_text
+import lxml.etree
+import lxml.html
+
+from annotator.importers.text import Decoded, decode
+
+if TYPE_CHECKING:
+    from annotator.corpus import Corpus
+
+#: Elements whose whole subtree is not shown.
+DROPPED_TAGS = frozenset(
+    {
+        "head",
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "iframe",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "canvas",
+        "svg",
+        "datalist",
+        "rp",
+        "title",
+        "meta",
+        "link",
+        "base",
+    }
+)
+#: Blocks followed by a blank line (html-text's list, plus tables parts and sections).
+DOUBLE_NEWLINE_TAGS = (html_text.DOUBLE_NEWLINE_TAGS - {"title"}) | {"table", "section", "hr"}
+#: Blocks on their own line.
+NEWLINE_TAGS = (
+    html_text.NEWLINE_TAGS
+    | {
+        "address",
+        "caption",
+        "center",
+        "dialog",
+        "hgroup",
+        "menu",
+        "summary",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "option",
+        "body",
+        "html",
+    }
+) - DOUBLE_NEWLINE_TAGS - {"br"}
+#: Elements whose text keeps its whitespace.
+PRE_TAGS = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
+
+_WS = re.compile(r"[ \t\n\r\f\xa0]+")
+_STYLE_HIDDEN = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\s*(?:!important\s*)?(?:;|$)",
+    re.IGNORECASE,
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
+
+
+@dataclass
+class HtmlPage:
+    """The visible text of a page and what its markup says about it."""
+
+    text: str
+    #: title, canonical, og:*, author, published_time, description, lang, dir (when present).
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str | None:
+        return self.meta.get("og:title") or self.meta.get("title")
+
+    @property
+    def url(self) -> str | None:
+        return self.meta.get("canonical") or self.meta.get("og:url")
+
+
+# --------------------------------------------------------------------------- charset
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset the page declares in its first bytes (``<meta charset>``, http-equiv, xml)."""
+    head = data[:4096]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def decode_html(data: bytes, forced: str | None = None) -> Decoded:
+    """BOM, ``forced``, UTF-8, the declared charset, then detection (see ``text.decode``)."""
+    return decode(data, declared=declared_charset(data), forced=forced)
+
+
+def source_html(corpus: Corpus, doc_id: str) -> str | None:
+    """The kept original HTML of ``doc_id`` as text, or None when it was not imported from HTML.
+
+    ``normalise_text(html_to_text(source_html(...)).text)[0]`` is the document's text when its
+    meta's ``normalised`` contains ``html-to-text``: extractors run on it map back to offsets.
+    """
+    meta = corpus.read_meta(doc_id)
+    if not meta.html_source:
+        return None
+    data = gzip.decompress(corpus.html_path(doc_id).read_bytes())
+    encoding = meta.encoding if meta.encoding not in (None, "ascii") else "utf-8"
+    return decode(data, forced=encoding if "bom" not in meta.normalised else None).text
+
+
+# --------------------------------------------------------------------------- text
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """Parse ``html`` (already decoded) with lxml; None when there is nothing to parse."""
+    # Bytes with an explicit UTF-8 parser: lxml refuses str input that carries an XML
+    # encoding declaration, and a <meta charset> must not re-decode what is already text.
+    data = html.replace("\x00", "").encode("utf-8", errors="replace")
+    if not data.strip():
+        return None
+    parser = lxml.html.HTMLParser(
+        recover=True, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
+    )
+    try:
+        return lxml.html.document_fromstring(data, parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def is_hidden(el: lxml.html.HtmlElement) -> bool:
+    """True for an element a browser does not show (see the module docstring)."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return True  # comments, processing instructions, entities
+    tag = tag.lower()
+    if tag in DROPPED_TAGS:
+        return True
+    hidden = el.get("hidden")
+    if hidden is not None and hidden.strip().lower() != "until-found":
+        return True
+    if tag == "dialog" and el.get("open") is None:
+        return True
+    if tag == "input" and (el.get("type") or "").lower() == "hidden":
+        return True
+    style = el.get("style")
+    return bool(style and _STYLE_HIDDEN.search(style))
+
+
+class _TextBuilder:
+    """Collects text with pending line breaks and spaces, the way a browser lays out blocks."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.breaks = 0  # newlines owed before the next text: 0, 1 or 2
+        self.space = False  # a collapsed space owed before the next text
+        self.trailing_newlines = 2  # newlines at the end of what is written (2 = start)
+
+    def block(self, newlines: int) -> None:
+        self.breaks = max(self.breaks, newlines)
+        self.space = False
+
+    def line_break(self) -> None:
+        # <br>: a forced break, written now so that two of them leave an empty line.
+        self.space = False
+        if self.trailing_newlines < 2 and self.parts:
+            self._write("\n" * max(1, self.breaks - self.trailing_newlines))
+            self.breaks = 0
+
+    def text(self, raw: str | None, pre: bool = False) -> None:
+        if not raw:
+            return
+        if pre:
+            self._emit(raw)
+            return
+        if raw[0] in " \t\n\r\f\xa0":
+            self.space = True
+        words = _WS.sub(" ", raw).strip(" ")
+        if words:
+            self._emit(words)
+            if raw[-1] in " \t\n\r\f\xa0":
+                self.space = True
+
+    def _emit(self, content: str) -> None:
+        if self.parts and self.breaks > self.trailing_newlines:
+            self._write("\n" * (self.breaks - self.trailing_newlines))
+        elif self.space and self.trailing_newlines == 0:
+            self._write(" ")
+        self.breaks = 0
+        self.space = False
+        self._write(content)
+
+    def _write(self, piece: str) -> None:
+        self.parts.append(piece)
+        stripped = piece.rstrip("\n")
+        if stripped:
+            self.trailing_newlines = min(2, len(piece) - len(stripped))
+        else:
+            self.trailing_newlines = min(2, self.trailing_newlines + len(piece))
+
+    def result(self) -> str:
+        text = "".join(self.parts)
+        # <pre> blocks may bring their own runs of blank lines and trailing spaces.
+        return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def tree_to_text(root: lxml.html.HtmlElement) -> str:
+    """The visible text under ``root`` (see the module docstring for the rules)."""
+    out = _TextBuilder()
+    pre_depth = 0
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    skipped: set[int] = set()
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if is_hidden(el):
+                skipped.add(id(el))
+                walker.skip_subtree()
+                continue
+            _open_block(out, tag)
+            if tag in PRE_TAGS:
+                pre_depth += 1
+                # The parser keeps the newline right after <pre>; browsers drop it.
+                text = el.text[1:] if el.text and el.text.startswith("\n") else el.text
+                out.text(text, pre=True)
+            else:
+                out.text(el.text, pre=pre_depth > 0)
+        else:
+            if id(el) in skipped:
+                skipped.discard(id(el))
+            else:
+                if tag in PRE_TAGS:
+                    pre_depth -= 1
+                if tag != "br":  # a <br> breaks the line once, at its start
+                    _open_block(out, tag)
+            if el is not root:
+                out.text(el.tail, pre=pre_depth > 0)
+    return out.result()
+
+
+def _open_block(out: _TextBuilder, tag: str) -> None:
+    if tag == "br":
+        out.line_break()
+    elif tag in DOUBLE_NEWLINE_TAGS:
+        out.block(2)
+    elif tag in NEWLINE_TAGS:
+        out.block(1)
+
+
+def page_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """title, canonical, og:*, author, published_time, description, lang, dir."""
+    meta: dict[str, str] = {}
+
+    def put(key: str, value: str | None) -> None:
+        value = _WS.sub(" ", value or "").strip()
+        if value and key not in meta:
+            meta[key] = value
+
+    title = root.find(".//title")
+    if title is not None:
+        put("title", title.text_content())
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel:
+            put("canonical", link.get("href"))
+    for tag in root.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip()
+        content = tag.get("content")
+        low = key.lower()
+        if low.startswith("og:"):
+            put(low, content)
+        elif low in _AUTHOR_KEYS:
+            put("author", content)
+        elif low in _PUBLISHED_KEYS:
+            put("published_time", content)
+        elif low in ("article:modified_time", "datemodified"):
+            put("modified_time", content)
+        elif low == "description":
+            put("description", content)
+    for key in ("lang", "dir"):
+        put(key, root.get(key))
+        body = root.find("body")
+        if body is not None:
+            put(key, body.get(key))
+    return meta
+
+
+_AUTHOR_KEYS = ("author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author")
+_PUBLISHED_KEYS = (
+    "article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date.issued",
+    "parsely-pub-date",
+    "sailthru.date",
+)
+
+
+def html_to_text(html: str) -> HtmlPage:
+    """The visible text of the whole page and its metadata (see the module docstring)."""
+    root = parse_html(html)
+    if root is None:
+        return HtmlPage("")
+    meta = page_meta(root)
+    body = root.find("body")
+    return HtmlPage(tree_to_text(body if body is not None else root), meta)

@@ -1,0 +1,568 @@
+"""Import files and folders into a corpus: the engine behind ``annotator import``.
+
+One run: check every path first (a typo imports nothing), lock the corpus's documents
+against a second import, read the hashes of the documents already there once, then import
+file by file, yielding after each document so callers can show progress. A bad file or
+line is reported and the rest still import; nothing is half-written (every file is written
+atomically, and an annotation is validated before its document is added).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import orjson
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from annotator.corpus import (
+    HTML_SUFFIX,
+    META_SUFFIX,
+    TEXT_SUFFIX,
+    AnnotatorLock,
+    Corpus,
+    CorpusError,
+    pydantic_problems,
+)
+from annotator.importers.html import decode_html, html_to_text
+from annotator.importers.ids import IdAllocator, file_stem
+from annotator.importers.jsonl import (
+    JsonlRecord,
+    LineError,
+    check_span_offsets,
+    normalise_with_spans,
+    parse_line,
+)
+from annotator.importers.text import DecodeError, codec_name, decode, normalise_text
+from annotator.model import GOLD, STATUSES, Annotation, DocumentMeta, is_valid_name
+from annotator.rules import check_annotation, sha256_text
+
+#: Annotator of imported spans when neither --annotator nor the line names one.
+DEFAULT_ANNOTATOR = "imported"
+
+#: File name endings import understands, and the kind of each.
+FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".txt.gz": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".html.gz": "html",
+    ".htm.gz": "html",
+    ".jsonl": "jsonl",
+    ".jsonl.gz": "jsonl",
+}
+_KNOWN = ", ".join(FORMATS)
+
+
+class InputError(ValueError):
+    """Bad usage: a missing path, an unknown encoding, a bad annotator name (exit code 2)."""
+
+
+class ImportProblem(NamedTuple):
+    """Something about one input: a file, or a line of a jsonl file."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass
+class ImportedDocument:
+    doc_id: str
+    source: str
+    annotator: str | None = None  # whose annotation came with it, if any
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    skipped_duplicates: int = 0
+    annotations: int = 0
+    #: Inputs that could not be imported (exit code 1).
+    problems: list[ImportProblem] = field(default_factory=list)
+    #: Inputs left out on purpose: duplicates, unknown file types found in folders.
+    skipped: list[ImportProblem] = field(default_factory=list)
+    documents: list[ImportedDocument] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "imported": self.imported,
+            "skipped_duplicates": self.skipped_duplicates,
+            "annotations": self.annotations,
+            "documents": [
+                {"id": d.doc_id, "source": d.source, "annotator": d.annotator} for d in self.documents
+            ],
+            "skipped": [p.to_json() for p in self.skipped],
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+def input_format(path: Path) -> str | None:
+    """``txt``, ``html`` or ``jsonl`` from the file name, or None for anything else."""
+    low = path.name.lower()
+    for suffix, kind in FORMATS.items():
+        if low.endswith(suffix):
+            return kind
+    return None
+
+
+@dataclass
+class _Doc:
+    """A document ready to be written, with what its meta file records."""
+
+    text: str
+    wanted_id: str
+    source: str
+    source_format: str
+    encoding: str | None
+    confidence: float | None
+    normalised: list[str]
+    url: str | None = None
+    title: str | None = None
+    html_meta: dict[str, str] = field(default_factory=dict)
+    html_gz: bytes | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Importer:
+    """One import run into ``corpus``. Use :func:`import_paths` unless you need the steps."""
+
+    def __init__(self, corpus: Corpus, *, encoding: str | None = None, annotator: str | None = None) -> None:
+        self.corpus = corpus
+        self.report = ImportReport()
+        self.total_units = 0
+        try:
+            self.encoding = codec_name(encoding) if encoding else None
+        except LookupError as exc:
+            raise InputError(f"unknown encoding {encoding!r}") from exc
+        if annotator is not None and not is_valid_name(annotator):
+            raise InputError(
+                f"annotator name {annotator!r} is not valid (letters, digits, '.', '_', '-'; up to 128)"
+            )
+        self.annotator = annotator
+        self._hashes: dict[str, str] | None = None
+        self._ids: IdAllocator | None = None
+        self._locks: dict[str, AnnotatorLock | None] = {}
+        self._lock_errors: dict[str, str] = {}
+
+    # ---- planning
+
+    def collect(self, paths: Iterable[Path | str]) -> list[Path]:
+        """Every file to import, in order; raises :class:`InputError` before any import."""
+        roots = [Path(p) for p in paths]
+        if not roots:
+            raise InputError("nothing to import: give files or folders")
+        corpus_root = self.corpus.root.resolve()
+        for root in roots:
+            if not root.exists():
+                raise InputError(f"{root}: no such file or folder")
+            resolved = root.resolve()
+            if resolved == corpus_root or corpus_root in resolved.parents:
+                raise InputError(f"{root}: is inside the corpus; import from outside it")
+        files: list[Path] = []
+        for root in roots:
+            if root.is_dir():
+                files.extend(self._walk(root, corpus_root))
+            elif input_format(root) is None:
+                self.report.problems.append(
+                    ImportProblem(str(root), None, f"unknown file type (import reads {_KNOWN})")
+                )
+            else:
+                files.append(root)
+        self.total_units = sum(self._units(f) for f in files)
+        return files
+
+    def _walk(self, root: Path, corpus_root: Path) -> Iterator[Path]:
+        """Files under ``root`` in sorted, depth-first order; hidden names are skipped."""
+        seen: set[Path] = set()
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            real = folder.resolve()
+            if real in seen or real == corpus_root:
+                continue  # a symlink loop, or the corpus itself
+            seen.add(real)
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+            except OSError as exc:
+                self.report.problems.append(ImportProblem(str(folder), None, f"cannot list: {exc.strerror or exc}"))
+                continue
+            subfolders = []
+            for entry in entries:
+                path = folder / entry.name
+                if entry.is_dir():
+                    subfolders.append(path)
+                elif input_format(path) is not None:
+                    # Files of a folder come before its subfolders' files.
+                    yield path
+                else:
+                    self.report.skipped.append(
+                        ImportProblem(str(path), None, f"skipped: unknown file type (import reads {_KNOWN})")
+                    )
+            stack.extend(reversed(subfolders))
+
+    @staticmethod
+    def _units(path: Path) -> int:
+        """Progress units of a file: its lines for jsonl (cheap to count), else one."""
+        if input_format(path) != "jsonl":
+            return 1
+        try:
+            opener = gzip.open if path.name.lower().endswith(".gz") else open
+            with opener(path, "rb") as handle:
+                return max(1, sum(1 for line in handle if line.strip()))
+        except (OSError, EOFError, zlib.error):
+            return 1
+
+    # ---- running
+
+    def run(self, files: list[Path]) -> Iterator[str]:
+        """Import ``files``; yields each source once it is done (for progress bars)."""
+        lock = FileLock(str(self.corpus.documents_dir / ".import.lock"), timeout=0, is_singleton=False)
+        try:
+            self.corpus.documents_dir.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except Timeout as exc:
+            raise InputError(f"{self.corpus.root}: another import into this corpus is running") from exc
+        try:
+            self._load_corpus_state()
+            for path in files:
+                kind = input_format(path)
+                if kind == "jsonl":
+                    yield from self._import_jsonl(path)
+                else:
+                    doc = self._read_file(path, kind or "txt")
+                    if doc is not None:
+                        self._add(doc, None, ImportProblem(str(path), None, ""))
+                    yield str(path)
+        finally:
+            for held in self._locks.values():
+                if held is not None:
+                    held.release()
+            lock.release()
+
+    def _load_corpus_state(self) -> None:
+        """Hashes and ids of the documents already there: one scan, one meta read each."""
+        hashes: dict[str, str] = {}
+        taken: set[str] = set()
+        try:
+            with os.scandir(self.corpus.documents_dir) as it:
+                names = [e.name for e in it if not e.name.startswith(".")]
+        except FileNotFoundError:
+            names = []
+        for name in names:
+            for suffix in (TEXT_SUFFIX, META_SUFFIX, HTML_SUFFIX):
+                if name.endswith(suffix):
+                    taken.add(name[: -len(suffix)])
+        # Orphan annotation files would otherwise attach themselves to a new document.
+        for annotator in [*self.corpus.annotators(), GOLD]:
+            taken |= self.corpus.annotated_ids(annotator)
+        for doc_id in self.corpus.doc_ids():
+            sha = None
+            try:
+                sha = orjson.loads(self.corpus.meta_path(doc_id).read_bytes()).get("text_sha256")
+            except (OSError, orjson.JSONDecodeError, AttributeError, CorpusError):
+                sha = None
+            if not isinstance(sha, str):
+                try:
+                    sha = sha256_text(self.corpus.read_text(doc_id))
+                except CorpusError:
+                    continue  # validate reports it
+            hashes.setdefault(sha, doc_id)
+        self._hashes = hashes
+        self._ids = IdAllocator(taken)
+
+    # ---- reading inputs
+
+    def _read_bytes(self, path: Path, where: ImportProblem) -> bytes | None:
+        try:
+            data = path.read_bytes()
+            if path.name.lower().endswith(".gz"):
+                data = gzip.decompress(data)
+            return data
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # BadGzipFile is an OSError
+            self._problem(where, f"not a valid gzip file: {exc}")
+        except OSError as exc:
+            self._problem(where, f"cannot read: {exc.strerror or exc}")
+        return None
+
+    def _read_file(self, path: Path, kind: str) -> _Doc | None:
+        where = ImportProblem(str(path), None, "")
+        data = self._read_bytes(path, where)
+        if data is None:
+            return None
+        try:
+            decoded = decode_html(data, self.encoding) if kind == "html" else decode(data, forced=self.encoding)
+        except DecodeError as exc:
+            self._problem(where, str(exc))
+            return None
+        if kind == "txt":
+            text, changes = normalise_text(decoded.text)
+            return _Doc(
+                text, file_stem(path), str(path), "txt", decoded.encoding, decoded.confidence,
+                [*decoded.normalised, *changes],
+            )
+        page = html_to_text(decoded.text)
+        text, changes = normalise_text(page.text)
+        # The original bytes as they were (the .gz file itself when it is one) for extractors.
+        raw = path.read_bytes() if path.name.lower().endswith(".gz") else gzip.compress(data, mtime=0)
+        return _Doc(
+            text, file_stem(path), str(path), "html", decoded.encoding, decoded.confidence,
+            [*decoded.normalised, "html-to-text", *changes],
+            url=page.url, title=page.title, html_meta=page.meta, html_gz=raw,
+        )
+
+    def _import_jsonl(self, path: Path) -> Iterator[str]:
+        where = ImportProblem(str(path), None, "")
+        try:
+            opener = gzip.open if path.name.lower().endswith(".gz") else open
+            handle = opener(path, "rb")
+        except OSError as exc:
+            self._problem(where, f"cannot read: {exc.strerror or exc}")
+            yield str(path)
+            return
+        stem = file_stem(path)
+        with handle:
+            lineno = 0
+            try:
+                for lineno, raw in enumerate(handle, 1):
+                    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                        raw = raw[3:]
+                    if not raw.strip():
+                        continue
+                    self._import_line(path, stem, lineno, raw)
+                    yield f"{path}:{lineno}"
+            except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+                self._problem(where._replace(line=lineno + 1), f"cannot read further: {exc}")
+                yield str(path)
+
+    def _import_line(self, path: Path, stem: str, lineno: int, raw: bytes) -> None:
+        where = ImportProblem(str(path), lineno, "")
+        try:
+            record = parse_line(raw, lineno)
+        except LineError as exc:
+            self._problem(where, str(exc))
+            return
+        wanted = record.id if record.id is not None else f"{stem}-{lineno}"
+        source = f"{path}:{lineno}"
+        spans = record.spans
+        if record.text is not None:
+            if record.text_sha256 is not None and record.text_sha256 != sha256_text(record.text):
+                self._problem(where, "'text_sha256' does not match the text: the text was changed after export")
+                return
+            if spans:
+                offset_problems = check_span_offsets(record.text, spans)
+                if offset_problems:
+                    self._problem(where, "; ".join(offset_problems[:5]))
+                    return
+                try:
+                    text, changes, spans = normalise_with_spans(record.text, spans)
+                except LineError as exc:
+                    self._problem(where, str(exc))
+                    return
+            else:
+                text, changes = normalise_text(record.text)
+            html_gz = gzip.compress(record.html.encode("utf-8"), mtime=0) if record.html else None
+            doc = _Doc(text, wanted, source, "jsonl", "utf-8", 1.0, changes, html_gz=html_gz)
+            html_meta: dict[str, str] = {}
+        else:
+            if spans:
+                self._problem(where, "has 'spans' but no 'text': spans need the text they were made on")
+                return
+            assert record.html is not None
+            page = html_to_text(record.html)
+            text, changes = normalise_text(page.text)
+            html_meta = page.meta
+            doc = _Doc(
+                text, wanted, source, "jsonl", "utf-8", 1.0, ["html-to-text", *changes],
+                url=page.url, title=page.title, html_meta=html_meta,
+                html_gz=gzip.compress(record.html.encode("utf-8"), mtime=0),
+            )
+        doc.url = record.url or doc.url
+        doc.title = record.title or doc.title
+        doc.extra = record.extra
+        doc.html_meta = html_meta
+        self._add(doc, record if spans is not None else None, where, spans)
+
+    # ---- writing
+
+    def _add(
+        self,
+        doc: _Doc,
+        record: JsonlRecord | None,
+        where: ImportProblem,
+        spans: list[dict[str, Any]] | None = None,
+    ) -> None:
+        assert self._hashes is not None and self._ids is not None
+        if not doc.text.strip():
+            self._problem(where, "no text to import (empty, or no visible text in the page)")
+            return
+        sha = sha256_text(doc.text)
+        existing = self._hashes.get(sha)
+        annotation: Annotation | None = None
+        annotator: str | None = None
+        if record is not None:
+            annotator = self.annotator or record.annotator or DEFAULT_ANNOTATOR
+            annotation = self._annotation(record, spans or [], doc.text, sha, annotator, existing, where)
+            if annotation is None:
+                return
+        if existing is not None:
+            self.report.skipped_duplicates += 1
+            self.report.skipped.append(where._replace(message=f"skipped: same text as document {existing}"))
+            if annotation is not None and annotator is not None:
+                self._attach(annotation.model_copy(update={"doc_id": existing}), annotator, where)
+            return
+        doc_id = self._ids.allocate(doc.wanted_id, sha)
+        try:
+            meta = DocumentMeta(
+                doc_id=doc_id,
+                text_sha256=sha,
+                chars=len(doc.text),
+                source=doc.source,
+                source_format=doc.source_format,  # type: ignore[arg-type]
+                url=doc.url,
+                title=doc.title,
+                encoding=doc.encoding,
+                encoding_confidence=doc.confidence,
+                normalised=doc.normalised,
+                html_meta=doc.html_meta,
+                html_source=f"{doc_id}{HTML_SUFFIX}" if doc.html_gz is not None else None,
+                extra=doc.extra,
+            )
+            self.corpus.add_document(doc.text, meta, doc.html_gz)
+        except (ValidationError, CorpusError, OSError) as exc:
+            self._problem(where, f"not imported: {exc}")
+            return
+        self._hashes[sha] = doc_id
+        self.report.imported += 1
+        self.report.documents.append(ImportedDocument(doc_id, doc.source, annotator))
+        if annotation is not None and annotator is not None:
+            self._save(annotation.model_copy(update={"doc_id": doc_id}), annotator, where)
+
+    def _annotation(
+        self,
+        record: JsonlRecord,
+        spans: list[dict[str, Any]],
+        text: str,
+        sha: str,
+        annotator: str,
+        existing: str | None,
+        where: ImportProblem,
+    ) -> Annotation | None:
+        """The line's annotation, checked against the text and the scheme, or None (reported)."""
+        if not is_valid_name(annotator):
+            self._problem(where, f"annotator name {annotator!r} is not valid")
+            return None
+        if record.status is not None and record.status not in STATUSES:
+            self._problem(where, f"status {record.status!r} is not one of {', '.join(STATUSES)}")
+            return None
+        # The id is not known yet (it may even be an existing document's): check with a stand-in.
+        try:
+            annotation = Annotation(
+                doc_id=existing or "pending",
+                text_sha256=sha,
+                annotator=annotator,
+                status=record.status or ("in_progress" if spans else "todo"),  # type: ignore[arg-type]
+                doc_labels=record.doc_labels or {},
+                spans=spans,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            self._problem(where, "bad annotation: " + "; ".join(str(p) for p in pydantic_problems(exc)[:5]))
+            return None
+        problems = check_annotation(annotation, text, self.corpus.scheme)
+        if problems:
+            self._problem(where, "bad annotation: " + "; ".join(str(p) for p in problems[:5]))
+            return None
+        if not self._lock_for(annotator, where):
+            return None
+        return annotation
+
+    def _lock_for(self, annotator: str, where: ImportProblem) -> bool:
+        """Hold ``annotator``'s lock for the run, so an open app does not write over us."""
+        if annotator not in self._locks:
+            lock = self.corpus.lock(annotator)
+            try:
+                lock.acquire()
+                self._locks[annotator] = lock
+            except CorpusError as exc:
+                self._locks[annotator] = None
+                self._lock_errors[annotator] = exc.message
+        if self._locks[annotator] is None:
+            reason = self._lock_errors.get(annotator, "")
+            self._problem(where, f"annotations of {annotator!r} are locked ({reason}); not imported")
+            return False
+        return True
+
+    def _attach(self, annotation: Annotation, annotator: str, where: ImportProblem) -> None:
+        """Spans for a document already in the corpus: written unless a file is there."""
+        path = self.corpus.annotation_path(annotator, annotation.doc_id)
+        if path.exists():
+            try:
+                current = orjson.loads(path.read_bytes())
+            except (OSError, orjson.JSONDecodeError):
+                current = None
+            same = isinstance(current, dict) and (
+                current.get("spans") == [s.model_dump() for s in annotation.spans]
+                and current.get("doc_labels", {}) == annotation.doc_labels
+            )
+            if not same:
+                self._problem(where, f"{path} already exists with other spans; not overwritten")
+            return
+        self._save(annotation, annotator, where)
+
+    def _save(self, annotation: Annotation, annotator: str, where: ImportProblem) -> None:
+        if annotator == GOLD:
+            annotation = annotation.model_copy(update={"annotator": GOLD})
+        path = self.corpus.annotation_path(annotator, annotation.doc_id)
+        if path.exists():
+            self._problem(where, f"{path} already exists; not overwritten")
+            return
+        try:
+            self.corpus.save_annotation(annotation, annotator=annotator)
+        except (CorpusError, OSError) as exc:
+            self._problem(where, f"annotation not written: {exc}")
+            return
+        self.report.annotations += 1
+
+    def _problem(self, where: ImportProblem, message: str) -> None:
+        self.report.problems.append(where._replace(message=message))
+
+
+def import_paths(
+    corpus: Corpus,
+    paths: Iterable[Path | str],
+    *,
+    encoding: str | None = None,
+    annotator: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import files and folders into ``corpus`` and say what happened.
+
+    ``on_progress(done, total)`` is called after each document (a jsonl line counts as one).
+    Raises :class:`InputError` for bad usage (missing path, unknown encoding, bad annotator
+    name, another import running) before anything is written.
+    """
+    importer = Importer(corpus, encoding=encoding, annotator=annotator)
+    files = importer.collect(paths)
+    for done, _ in enumerate(importer.run(files), 1):
+        if on_progress is not None:
+            on_progress(done, max(done, importer.total_units))
+    return importer.report

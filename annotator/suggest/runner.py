@@ -1,0 +1,261 @@
+"""Suggest for a whole corpus: site statistics, worker processes, valid files, the lock.
+
+Suggestions are the annotation of the reserved annotator ``suggestions``
+(``annotations/suggestions/DOC_ID.json``), in the same format as a person's and valid
+under the same rules, so they can be inspected, validated and never mixed into anyone's
+work.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from annotator.corpus import Corpus, CorpusError
+from annotator.model import SUGGESTIONS, Annotation, LabelScheme, Span
+from annotator.rules import check_annotation, sha256_text
+from annotator.suggest import boilerplate as bp
+from annotator.suggest.engine import SOURCES, DocInput, Proposal, suggest, to_spans
+from annotator.suggest.entities import Gazetteer, corpus_gazetteer
+
+# Which span survives when two of a layer overlap: the first in this order.
+_PRIORITY = {"article": 0, "title": 0, "byline": 1, "date": 2, "boilerplate": 0}
+
+
+@dataclass
+class DocOutcome:
+    doc_id: str
+    method: str = "none"
+    counts: dict[str, int] = field(default_factory=dict)
+    problem: str | None = None
+
+
+@dataclass
+class SuggestReport:
+    documents: int = 0
+    written: int = 0
+    seconds: float = 0.0
+    methods: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "documents": self.documents,
+            "written": self.written,
+            "seconds": round(self.seconds, 3),
+            "pages_per_second": round(self.pages_per_second, 2),
+            "methods": dict(self.methods),
+            "spans": dict(self.counts),
+            "problems": self.problems,
+        }
+
+
+def normalise_only(only: Iterable[str] | None) -> frozenset[str]:
+    """The sources asked for; title, byline and date bring their article (they must lie in one)."""
+    wanted = frozenset(only or SOURCES)
+    unknown = wanted - set(SOURCES)
+    if unknown:
+        raise ValueError(f"unknown source(s) {', '.join(sorted(unknown))}; choose from {', '.join(SOURCES)}")
+    if wanted & {"title", "byline", "date"}:
+        wanted |= {"article"}
+    return wanted
+
+
+def resolve(text: str, proposals: list[Proposal], scheme: LabelScheme) -> list[Span]:
+    """Spans that together pass :func:`rules.check_annotation`.
+
+    Overlaps inside a no-overlap layer are settled by priority (title over byline over
+    date; entities longest first), then anything the rules still reject is dropped, the
+    spans the checker names first, until the rules hold.
+    """
+    kept: list[Proposal] = []
+    by_layer: dict[str, list[tuple[int, int]]] = {}
+    layer_of = {lb.name: layer for layer in scheme.layers for lb in layer.labels}
+    ordered = sorted(proposals, key=lambda p: (_PRIORITY.get(p.label, 3), -(p.end - p.start), p.start))
+    for p in ordered:
+        layer = layer_of.get(p.label)
+        if layer is None:
+            continue
+        label = scheme.label(p.label)
+        key = layer.name if layer.no_overlap else (p.label if label and label.no_self_overlap else None)
+        if key is not None:
+            taken = by_layer.setdefault(key, [])
+            if any(p.start < b and a < p.end for a, b in taken):
+                continue
+            taken.append((p.start, p.end))
+        kept.append(p)
+    spans = to_spans(text, kept)
+    sha = sha256_text(text)
+    for _ in range(20):
+        annotation = Annotation(doc_id="x", text_sha256=sha, annotator=SUGGESTIONS, spans=spans)
+        bad = {p.span_id for p in check_annotation(annotation, text, scheme, sha) if p.span_id}
+        if not bad:
+            break
+        spans = [s for s in spans if s.id not in bad]
+    return spans
+
+
+def suggest_text(
+    doc: DocInput,
+    scheme: LabelScheme,
+    *,
+    only: Iterable[str] = SOURCES,
+    repeated: frozenset[str] = frozenset(),
+    gazetteer: Gazetteer | None = None,
+    extracted: str | None = None,
+) -> tuple[Annotation, str]:
+    """The suggestions annotation of one document (valid under ``scheme``) and the method."""
+    wanted = normalise_only(only)
+    result = suggest(doc, only=wanted, repeated=repeated, gazetteer=gazetteer, extracted=extracted)
+    spans = resolve(doc.text, result.spans, scheme)
+    doc_labels: dict[str, str] = {}
+    page_type = scheme.doc_label("page_type")
+    if "article" in wanted and page_type and "article" in page_type.values and any(
+        s.label == "article" and s.attrs.get("role") == "main" for s in spans
+    ):
+        doc_labels["page_type"] = "article"
+    annotation = Annotation(
+        doc_id=doc.doc_id,
+        text_sha256=sha256_text(doc.text),
+        annotator=SUGGESTIONS,
+        status="todo",
+        doc_labels=doc_labels,
+        spans=spans,
+    )
+    return annotation, result.method
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def read_doc(corpus: Corpus, doc_id: str) -> DocInput:
+    """The text, metadata and (when imported from HTML) the kept original HTML of a document."""
+    from annotator.importers.html import source_html
+
+    text = corpus.read_text(doc_id)
+    meta = corpus.read_meta(doc_id)
+    html = None
+    if meta.html_source:
+        try:
+            # Decoded as at import (its detected encoding), so the extractor sees the same page.
+            html = source_html(corpus, doc_id)
+        except (OSError, EOFError, ValueError) as exc:
+            path = corpus.documents_dir / meta.html_source
+            raise CorpusError(path, f"cannot read the kept HTML: {exc}") from exc
+    url = meta.url or meta.html_meta.get("canonical") or meta.html_meta.get("og:url")
+    return DocInput(doc_id, text, html, url, dict(meta.html_meta))
+
+
+def site_statistics(corpus: Corpus) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Each document's site, and each site's repeated lines (see :func:`bp.repeated_lines`)."""
+    site_of: dict[str, str] = {}
+    texts: dict[str, list[str]] = {}
+    for doc_id in corpus.doc_ids():
+        try:
+            site = bp.site_of(corpus.read_meta(doc_id))
+            text = corpus.read_text(doc_id)
+        except CorpusError:
+            continue  # the document itself is reported when it is suggested
+        site_of[doc_id] = site
+        texts.setdefault(site, []).append(text)
+    return site_of, {site: bp.repeated_lines(group) for site, group in texts.items()}
+
+
+# Worker state, set once per process by _init (the gazetteer and site lines can be big).
+_STATE: dict[str, object] = {}
+
+
+def _init(root: str, only: frozenset[str], repeated: dict[str, frozenset[str]], gazetteer: Gazetteer | None) -> None:
+    _STATE.update(corpus=Corpus.open(root), only=only, repeated=repeated, gazetteer=gazetteer)
+
+
+def _work(task: tuple[str, str]) -> DocOutcome:
+    doc_id, site = task
+    corpus: Corpus = _STATE["corpus"]  # type: ignore[assignment]
+    repeated: dict[str, frozenset[str]] = _STATE["repeated"]  # type: ignore[assignment]
+    outcome = DocOutcome(doc_id)
+    try:
+        doc = read_doc(corpus, doc_id)
+        # A suggestions file that does not load (edited by hand, damaged) is never overwritten.
+        corpus.load_annotation(SUGGESTIONS, doc_id, doc.text)
+        annotation, outcome.method = suggest_text(
+            doc,
+            corpus.scheme,
+            only=_STATE["only"],  # type: ignore[arg-type]
+            repeated=repeated.get(site, frozenset()),
+            gazetteer=_STATE["gazetteer"],  # type: ignore[arg-type]
+        )
+        corpus.save_annotation(annotation)
+    except CorpusError as exc:
+        outcome.problem = str(exc)
+        return outcome
+    outcome.counts = dict(Counter(s.label for s in annotation.spans))
+    return outcome
+
+
+def suggest_corpus(
+    corpus: Corpus,
+    doc_ids: list[str] | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    jobs: int | None = None,
+    progress: Callable[[Iterator[DocOutcome], int], Iterable[DocOutcome]] | None = None,
+) -> SuggestReport:
+    """Write suggestions for ``doc_ids`` (all documents by default) with ``jobs`` processes.
+
+    Holds the lock on the ``suggestions`` files for the whole run. Problems with single
+    documents are collected in the report, the other documents go on.
+    """
+    wanted = normalise_only(only)
+    ids = corpus.doc_ids() if doc_ids is None else list(doc_ids)
+    missing = [d for d in ids if not corpus.has_document(d)]
+    if missing:
+        raise CorpusError(corpus.documents_dir, f"no document(s) {', '.join(missing[:5])}")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    report = SuggestReport(documents=len(ids))
+    started = time.perf_counter()
+    with corpus.lock(SUGGESTIONS):
+        if wanted & {"boilerplate", "article", "title", "byline", "date"}:
+            site_of, repeated = site_statistics(corpus)
+        else:
+            site_of, repeated = {}, {}
+        gazetteer = None
+        if "entity" in wanted:
+            gazetteer, problems = corpus_gazetteer(corpus)
+            report.problems += problems
+        tasks = [(d, site_of.get(d, "")) for d in ids]
+        init_args = (str(corpus.root), wanted, repeated, gazetteer)
+        if jobs == 1 or len(ids) < 4:
+            _init(*init_args)
+            outcomes: Iterator[DocOutcome] = map(_work, tasks)
+            _collect(report, outcomes, progress, len(ids))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init_args) as pool:
+                chunk = max(1, min(16, len(ids) // (jobs * 8)))
+                _collect(report, pool.map(_work, tasks, chunksize=chunk), progress, len(ids))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _collect(
+    report: SuggestReport,
+    outcomes: Iterator[DocOutcome],
+    progress: Callable[[Iterator[DocOutcome], int], Iterable[DocOutcome]] | None,
+    total: int,
+) -> None:
+    for outcome in progress(outcomes, total) if progress else outcomes:
+        if outcome.problem:
+            report.problems.append(outcome.problem)
+            continue
+        report.written += 1
+        report.methods[outcome.method] += 1
+        report.counts.update(outcome.counts)

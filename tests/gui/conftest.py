@@ -1,0 +1,93 @@
+"""GUI test fixtures: settings in a temporary folder, a corpus copy in tmp, the real window."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from annotator.corpus import Corpus
+from annotator.gui.app import start_window
+from annotator.gui.main_window import MainWindow
+from annotator.rules import sha256_text
+from tests.conftest import DEMO_CORPUS, SEED_PATH, add_text
+
+SEED_ID = "seed"
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path) -> Iterator[Path]:
+    """QSettings go to a temporary INI folder: tests never touch the user's settings."""
+    folder = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+def seed_text() -> str:
+    return unicodedata.normalize("NFC", SEED_PATH.read_text("utf-8"))
+
+
+def find_doc_with_text(corpus: Corpus, text: str) -> str | None:
+    sha = sha256_text(text)
+    for doc_id in corpus.doc_ids():
+        try:
+            if corpus.read_meta(doc_id).text_sha256 == sha:
+                return doc_id
+        except Exception:
+            continue
+    return None
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> tuple[Path, str]:
+    """A copy of the demo corpus in tmp (never the repo's), and the seed page's doc id in it.
+
+    Until corpora/demo exists, a corpus built from seeds/ plus a few small documents.
+    """
+    root = tmp_path / "demo"
+    if (DEMO_CORPUS / "corpus.json").is_file():
+        shutil.copytree(DEMO_CORPUS, root, ignore=shutil.ignore_patterns(".lock*", ".journal"))
+        corpus = Corpus.open(root)
+    else:
+        corpus = Corpus.create(root, name="demo")
+        add_text(corpus, "aaa-first", "A first small document.\nWith two lines.\n")
+        add_text(corpus, "zzz-last", "The last document.\n")
+    text = seed_text()
+    doc_id = find_doc_with_text(corpus, text)
+    if doc_id is None:
+        add_text(corpus, SEED_ID, text)
+        doc_id = SEED_ID
+    return root, doc_id
+
+
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
+    """Start the real main window (lock, recovery and all) and close it after the test."""
+    windows: list[MainWindow] = []
+
+    def start(
+        corpus_path: Path, annotator: str = "tester", autosave_ms: int = 400, show: bool = True
+    ) -> MainWindow:
+        window = start_window(corpus_path, annotator, autosave_ms=autosave_ms)
+        windows.append(window)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+            # Window shortcuts fire only in the active window.
+            window.windowHandle().requestActivate()
+            qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+            window.view.setFocus()
+        return window
+
+    yield start
+    for window in windows:
+        window.close()
+        window.deleteLater()

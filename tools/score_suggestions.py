@@ -1,0 +1,262 @@
+"""Score the suggestions against real ground truth and print one table.
+
+    .venv/bin/python tools/score_suggestions.py DATA_DIR [--limit N] [--jobs N] [--json]
+
+DATA_DIR holds ``article-extraction-benchmark/`` and ``readability-test-pages/`` (see
+``/work/shared/data/README.md``). Each set is imported into a temporary corpus with the
+project's HTML importer, ``annotator suggest`` runs on it, and:
+
+* article-extraction-benchmark (181 pages): the clean text of the suggested main article
+  (``rules.clean_text``: article minus the boilerplate inside it) against ground-truth.json's
+  ``articleBody``, with the benchmark's shingle metric (``annotator.evaluate``); trafilatura
+  alone (its raw output on the same decoded HTML, same settings) is scored in the same run
+  as the baseline.
+* readability-test-pages: suggested title and byline against expected-metadata.json,
+  normalised exact match (NFC, casefold, white space squeezed, punctuation stripped at the
+  ends). A byline counts when its text or its ``authors`` joined by ", " matches, with a
+  leading "By" ignored. Pages with no expected byline are left out of the byline rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import string
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from annotator.corpus import Corpus
+from annotator.evaluate import score_corpus
+from annotator.model import SUGGESTIONS, DocumentMeta
+from annotator.rules import clean_text, sha256_text
+from annotator.suggest import suggest_corpus
+
+_PUNCT = string.punctuation + " “”‘’«»–—…·|"
+
+
+def norm(value: str | None) -> str:
+    value = re.sub(r"\s+", " ", unicodedata.normalize("NFC", value or "").casefold()).strip()
+    return value.strip(_PUNCT)
+
+
+def byline_norm(value: str | None) -> str:
+    return re.sub(r"^by\s+", "", norm(value))
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_pages(corpus: Corpus, paths: list[Path], jobs: int) -> dict[str, Path]:
+    """Import ``paths`` (HTML, gzip-compressed or not) and return doc id -> source path.
+
+    Uses ``annotator import`` when it is built; otherwise the importer's own functions
+    (html_to_text, the kept .source.html.gz) do what the command would.
+    """
+    from annotator.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = []
+        for i, path in enumerate(paths):
+            # The command takes .html files; name them after their case so ids say something.
+            name = path.parent.name if path.name.startswith("source.") else path.name.split(".")[0]
+            target = Path(tmp) / f"{i:03d}_{name}.html"
+            data = path.read_bytes()
+            target.write_bytes(gzip.decompress(data) if path.suffix == ".gz" else data)
+            staged.append(target)
+        code = _quiet(main, ["import", str(corpus.root), *map(str, staged)])
+        if code != 0:
+            for target in staged:
+                _import_directly(corpus, target)
+        by_name = {t.name: p for t, p in zip(staged, paths, strict=True)}
+    mapping = {}
+    for doc_id in corpus.doc_ids():
+        source = Path(corpus.read_meta(doc_id).source).name
+        if source in by_name:
+            mapping[doc_id] = by_name[source]
+    return mapping
+
+
+def _quiet(func: Callable[[list[str]], int], argv: list[str]) -> int:
+    saved = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        return int(func(argv) or 0)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    finally:
+        sys.stdout = saved
+
+
+def _import_directly(corpus: Corpus, path: Path) -> None:
+    from annotator.importers.html import decode_html, html_to_text
+    from annotator.importers.text import normalise_text
+
+    data = path.read_bytes()
+    decoded = decode_html(data)
+    page = html_to_text(decoded.text)
+    text, changes = normalise_text(page.text)
+    doc_id = re.sub(r"[^A-Za-z0-9._-]", "_", path.stem)[:100]
+    meta = DocumentMeta(
+        doc_id=doc_id,
+        text_sha256=sha256_text(text),
+        chars=len(text),
+        source=str(path),
+        source_format="html",
+        encoding=decoded.encoding,
+        normalised=["html-to-text", *changes],
+        html_meta=page.meta,
+        html_source=f"{doc_id}.source.html.gz",
+        url=page.meta.get("canonical") or page.meta.get("og:url"),
+    )
+    corpus.add_document(text, meta, gzip.compress(data))
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def _trafilatura_alone(path: Path) -> str:
+    from annotator.importers.html import decode_html
+    from annotator.suggest.extract import extract_main
+
+    data = gzip.decompress(path.read_bytes())
+    return extract_main(decode_html(data).text)
+
+
+# --------------------------------------------------------------------------- the two sets
+
+
+def main_article_texts(corpus: Corpus, ids: list[str]) -> dict[str, str]:
+    out = {}
+    for doc_id in ids:
+        loaded = corpus.load_annotation(SUGGESTIONS, doc_id)
+        if loaded is None:
+            continue
+        spans = loaded.annotation.spans
+        main = [s for s in spans if s.label == "article" and s.attrs.get("role") == "main"]
+        out[doc_id] = clean_text(corpus.read_text(doc_id), main[0], spans) if main else ""
+    return out
+
+
+def score_benchmark(data_dir: Path, limit: int | None, jobs: int) -> list[dict[str, object]]:
+    root = data_dir / "article-extraction-benchmark"
+    truth = json.loads((root / "ground-truth.json").read_text("utf-8"))
+    paths = sorted((root / "html").glob("*.html.gz"))[:limit]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Corpus.create(Path(tmp) / "aeb", name="aeb")
+        mapping = import_pages(corpus, paths, jobs)
+        report = suggest_corpus(corpus, sorted(mapping), jobs=jobs)
+        predicted = main_article_texts(corpus, sorted(mapping))
+        gold = {d: truth[p.name.removesuffix(".html.gz")]["articleBody"] for d, p in mapping.items()}
+        s = score_corpus(gold, predicted)
+        rows.append(_row("article body: suggestions (clean text of the main article)", len(gold), s, report.pages_per_second))
+        started = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            alone = dict(zip(mapping, pool.map(_trafilatura_alone, mapping.values(), chunksize=4), strict=True))
+        speed = len(alone) / (time.perf_counter() - started)
+        rows.append(_row("article body: trafilatura alone (baseline)", len(gold), score_corpus(gold, alone), speed))
+        if report.problems:
+            print(f"{len(report.problems)} problem(s): {report.problems[:3]}", file=sys.stderr)
+    return rows
+
+
+def _row(what: str, pages: int, s: object, speed: float) -> dict[str, object]:
+    return {
+        "what": what,
+        "pages": pages,
+        "precision": round(s.precision, 4),  # type: ignore[attr-defined]
+        "recall": round(s.recall, 4),  # type: ignore[attr-defined]
+        "f1": round(s.f1, 4),  # type: ignore[attr-defined]
+        "pages_per_second": round(speed, 1),
+    }
+
+
+def score_readability(data_dir: Path, limit: int | None, jobs: int) -> list[dict[str, object]]:
+    root = data_dir / "readability-test-pages"
+    cases = sorted(p for p in root.iterdir() if (p / "source.html.gz").is_file())[:limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Corpus.create(Path(tmp) / "rtp", name="rtp")
+        mapping = import_pages(corpus, [c / "source.html.gz" for c in cases], jobs)
+        report = suggest_corpus(corpus, sorted(mapping), jobs=jobs)
+        titles_ok = bylines_ok = with_byline = reachable = reachable_ok = 0
+        misses: list[str] = []
+        for doc_id, path in sorted(mapping.items()):
+            expected = json.loads((path.parent / "expected-metadata.json").read_text("utf-8"))
+            loaded = corpus.load_annotation(SUGGESTIONS, doc_id)
+            spans = loaded.annotation.spans if loaded else []
+            titles = [s.text for s in spans if s.label == "title"]
+            # A title span can only be text of the document: count the pages where the
+            # expected title is one of its lines (often it is only in <title>, which the
+            # importer leaves out, or carries the site's name).
+            lines = {norm(line) for line in corpus.read_text(doc_id).split("\n")}
+            in_text = bool(norm(expected.get("title"))) and norm(expected.get("title")) in lines
+            reachable += in_text
+            if titles and norm(titles[0]) == norm(expected.get("title")):
+                titles_ok += 1
+                reachable_ok += in_text
+            else:
+                misses.append(f"title {path.parent.name}: {titles[:1]} != {expected.get('title')!r}")
+            if expected.get("byline"):
+                with_byline += 1
+                want = byline_norm(expected["byline"])
+                if any(
+                    byline_norm(s.text) == want or byline_norm(", ".join(s.attrs.get("authors", []))) == want
+                    for s in spans
+                    if s.label == "byline"
+                ):
+                    bylines_ok += 1
+        if os.environ.get("SCORE_VERBOSE"):
+            print("\n".join(misses), file=sys.stderr)
+    n = len(mapping)
+    return [
+        {"what": "title: normalised exact match", "pages": n, "rate": round(titles_ok / n, 4) if n else 0.0,
+         "pages_per_second": round(report.pages_per_second, 1)},
+        {"what": "title: same, pages whose expected title is a line of the text", "pages": reachable,
+         "rate": round(reachable_ok / reachable, 4) if reachable else 0.0,
+         "pages_per_second": round(report.pages_per_second, 1)},
+        {"what": "byline: normalised exact match (pages with a byline)", "pages": with_byline,
+         "rate": round(bylines_ok / with_byline, 4) if with_byline else 0.0,
+         "pages_per_second": round(report.pages_per_second, 1)},
+    ]
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
+    print("| measure | pages | precision | recall | F1 / rate | pages/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        value = r.get("f1", r.get("rate"))
+        print(
+            f"| {r['what']} | {r['pages']} | {r.get('precision', '')} | {r.get('recall', '')} | "
+            f"{value} | {r['pages_per_second']} |"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data_dir", type=Path, help="folder with article-extraction-benchmark/ and readability-test-pages/")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages of each set")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    args = parser.parse_args(argv)
+    if not (args.data_dir / "article-extraction-benchmark").is_dir():
+        parser.error(f"{args.data_dir}: no article-extraction-benchmark/ folder")
+    rows = score_benchmark(args.data_dir, args.limit, args.jobs)
+    if (args.data_dir / "readability-test-pages").is_dir():
+        rows += score_readability(args.data_dir, args.limit, args.jobs)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
