@@ -1,20 +1,35 @@
 """Scheme rules as pure functions: offsets, overlap, nesting, attributes, document labels.
 
 Every check returns a list of :class:`Problem`; an empty list means the annotation is valid.
+
+Speed: :func:`check_annotation` runs on every load, save check and export, on files of up
+to tens of thousands of spans. Each rule first asks a whole-list question with C-level
+builtins (``map``, ``min``, ``accumulate``, slicing); only when the answer is "something is
+wrong" does it walk the spans one by one in Python to say what and where. The lookups it
+needs from the scheme are built once per scheme object (:func:`scheme_rules`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import attrgetter
+from itertools import accumulate, chain, compress, islice
+from operator import attrgetter, lt, or_
 
-from annotator.model import Annotation, AttributeDef, LabelScheme, Span
+from annotator.model import (
+    Annotation,
+    AttributeDef,
+    DocLabelDef,
+    LabelDef,
+    LabelScheme,
+    Layer,
+    Span,
+)
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -74,13 +89,96 @@ def is_iso_date(value: str) -> bool:
     return True
 
 
+# --------------------------------------------------------------------------- scheme index
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRules:
+    """One label's definition with its attributes by name."""
+
+    label: LabelDef
+    attrs: dict[str, AttributeDef]
+    required: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRules:
+    layer: Layer
+    names: frozenset[str]
+
+
+class SchemeRules:
+    """The lookups :func:`check_annotation` needs from a scheme, built once per scheme.
+
+    ``LabelScheme.label()`` and ``LabelDef.attr()`` are linear searches; asked once per
+    span they cost more than the checks themselves on a large file.
+    """
+
+    __slots__ = ("doc_labels", "label_names", "labels", "layers", "with_attrs")
+
+    def __init__(self, scheme: LabelScheme) -> None:
+        self.labels: dict[str, LabelRules] = {}
+        for label in scheme.labels():
+            attrs: dict[str, AttributeDef] = {}
+            for attr in label.attrs:
+                attrs.setdefault(attr.name, attr)  # the first wins, as in LabelDef.attr()
+            required = tuple(a.name for a in label.attrs if a.required)
+            self.labels.setdefault(label.name, LabelRules(label, attrs, required))
+        self.label_names = frozenset(self.labels)
+        self.with_attrs = frozenset(name for name, lr in self.labels.items() if lr.label.attrs)
+        self.layers = tuple(
+            LayerRules(layer, frozenset(lb.name for lb in layer.labels)) for layer in scheme.layers
+        )
+        self.doc_labels: dict[str, DocLabelDef] = {}
+        for definition in scheme.doc_labels:
+            self.doc_labels.setdefault(definition.name, definition)
+
+
+# id(scheme) -> (weak reference to the scheme, its rules, the lists they were built from).
+_RULES: dict[int, tuple[weakref.ref[LabelScheme], SchemeRules, list[Layer], list[DocLabelDef]]] = {}
+
+
+def scheme_rules(scheme: LabelScheme) -> SchemeRules:
+    """The :class:`SchemeRules` of ``scheme``, built on first use and kept while it lives.
+
+    Schemes are not edited in place anywhere in the tool (a changed scheme is a new
+    object); a scheme whose ``layers`` or ``doc_labels`` list was replaced is re-indexed.
+    """
+    key = id(scheme)
+    entry = _RULES.get(key)
+    if (
+        entry is not None
+        and entry[0]() is scheme
+        and entry[2] is scheme.layers
+        and entry[3] is scheme.doc_labels
+    ):
+        return entry[1]
+    rules = SchemeRules(scheme)
+
+    def forget(ref: weakref.ref[LabelScheme]) -> None:
+        # Only our own entry: the id may already belong to a newer scheme.
+        if _RULES.get(key, (None,))[0] is ref:
+            _RULES.pop(key, None)
+
+    _RULES[key] = (weakref.ref(scheme, forget), rules, scheme.layers, scheme.doc_labels)
+    return rules
+
+
+# --------------------------------------------------------------------------- span checks
+
+
 def check_span_attrs(span: Span, scheme: LabelScheme) -> list[Problem]:
-    label = scheme.label(span.label)
+    return _attr_problems(span, scheme_rules(scheme))
+
+
+def _attr_problems(span: Span, rules: SchemeRules) -> list[Problem]:
+    label = rules.labels.get(span.label)
     if label is None:
         return []
     problems = []
-    for name, value in span.attrs.items():
-        attr = label.attr(name)
+    attrs = span.attrs
+    for name, value in attrs.items():
+        attr = label.attrs.get(name)
         if attr is None:
             problems.append(
                 Problem("unknown-attr", f"label {span.label!r} has no attribute {name!r}", span.id)
@@ -89,16 +187,19 @@ def check_span_attrs(span: Span, scheme: LabelScheme) -> list[Problem]:
         reason = check_attr_value(attr, value)
         if reason:
             problems.append(Problem("bad-attr", reason, span.id))
-    for attr in label.attrs:
-        if attr.required and attr.name not in span.attrs:
-            problems.append(
-                Problem("missing-attr", f"required attribute {attr.name!r} is missing", span.id)
-            )
+    for name in label.required:
+        if name not in attrs:
+            problems.append(Problem("missing-attr", f"required attribute {name!r} is missing", span.id))
     return problems
 
 
 def _overlaps(spans: list[Span], code: str, what: str) -> list[Problem]:
     """Report each span that overlaps an earlier one (``spans`` sorted by start)."""
+    # A span overlaps an earlier one when it starts before the furthest end so far; asked of
+    # the whole list at once first, since most lists have no overlap.
+    reach = accumulate(map(_END, spans), max)
+    if not any(map(lt, map(_START, spans), chain((-1,), reach))):
+        return []
     problems = []
     reach_end = -1
     reach_id = ""
@@ -115,15 +216,11 @@ def _overlaps(spans: list[Span], code: str, what: str) -> list[Problem]:
 class _Containers:
     """Spans of some labels, for 'inside' and 'no-cross' questions."""
 
-    def __init__(self, spans: list[Span]) -> None:
-        self.spans = sort_spans(spans)
-        self.starts = [s.start for s in self.spans]
+    def __init__(self, spans: list[Span], presorted: bool = False) -> None:
+        self.spans = spans if presorted else sort_spans(spans)
+        self.starts = list(map(_START, self.spans))
         # prefix_max_end[i]: the furthest end among the first i+1 containers.
-        self.prefix_max_end: list[int] = []
-        furthest = -1
-        for s in self.spans:
-            furthest = max(furthest, s.end)
-            self.prefix_max_end.append(furthest)
+        self.prefix_max_end = list(accumulate(map(_END, self.spans), max))
 
     def covers(self, start: int, end: int) -> bool:
         i = bisect_left(self.starts, start + 1) - 1  # last container starting at or before start
@@ -141,21 +238,24 @@ class _Containers:
         return None
 
 
-def _spans_look_fine(spans: list[Span], text: str, labels: Iterable[str]) -> bool:
-    """A quick whole-list check (comprehensions, no branches per span) of ids, offsets,
+def _spans_look_fine(
+    spans: list[Span], starts: list[int], ends: list[int], labels: list[str], text: str,
+    names: Set[str],
+) -> bool:
+    """A quick whole-list check (C-level builtins, no Python code per span) of ids, offsets,
     texts and labels; :func:`_span_problems` walks the spans one by one only when it fails."""
-    n = len(text)
     return (
-        len({s.id for s in spans}) == len(spans)
-        and all(0 <= s.start < s.end <= n for s in spans)
-        and [text[s.start : s.end] for s in spans] == [s.text for s in spans]
-        and {s.label for s in spans} <= set(labels)
+        len(set(map(_ID, spans))) == len(spans)
+        and min(starts) >= 0
+        and max(ends) <= len(text)
+        and all(map(lt, starts, ends))
+        and list(map(text.__getitem__, map(slice, starts, ends))) == list(map(_TEXT, spans))
+        and names.issuperset(labels)
     )
 
 
-def _span_problems(spans: list[Span], text: str, labels: Iterable[str]) -> list[Problem]:
+def _span_problems(spans: list[Span], text: str, known: Set[str]) -> list[Problem]:
     problems = []
-    known = set(labels)
     seen_ids: set[str] = set()
     text_len = len(text)
     for span in spans:
@@ -193,14 +293,28 @@ def sort_spans(spans: list[Span]) -> list[Span]:
     return sorted(sorted(spans, key=_END, reverse=True), key=_START)
 
 
+def _in_text_order(starts: list[int]) -> bool:
+    """True when spans with these starts are already as :func:`sort_spans` would put them
+    (strictly increasing starts; ties are left to the sort, which also orders by end)."""
+    return all(map(lt, starts, islice(starts, 1, None)))
+
+
+_ID = attrgetter("id")
 _START = attrgetter("start")
 _END = attrgetter("end")
+_LABEL = attrgetter("label")
+_TEXT = attrgetter("text")
+_ATTRS = attrgetter("attrs")
 
 
 def check_annotation(
     annotation: Annotation, text: str, scheme: LabelScheme, text_sha256: str | None = None
 ) -> list[Problem]:
-    """Every rule break in ``annotation`` against ``text`` and ``scheme``."""
+    """Every rule break in ``annotation`` against ``text`` and ``scheme``.
+
+    ``text_sha256``, when the caller knows it (from the file's bytes, say), spares hashing
+    the text again.
+    """
     problems: list[Problem] = []
     expected_sha = text_sha256 or sha256_text(text)
     if annotation.text_sha256 != expected_sha:
@@ -211,33 +325,67 @@ def check_annotation(
                 f"({expected_sha[:12]}…): the annotation was made on another text",
             )
         )
-    labels = {label.name: label for label in scheme.labels()}
-    with_attrs = {label.name for label in scheme.labels() if label.attrs}
+    rules = scheme_rules(scheme)
     spans = annotation.spans
-    if not _spans_look_fine(spans, text, labels.keys()):
-        problems.extend(_span_problems(spans, text, labels.keys()))
-    for span in spans:
-        if span.label in with_attrs or (span.attrs and span.label in labels):
-            problems.extend(check_span_attrs(span, scheme))
+    if spans:
+        starts = list(map(_START, spans))
+        labels = list(map(_LABEL, spans))
+        if not _spans_look_fine(spans, starts, list(map(_END, spans)), labels, text, rules.label_names):
+            problems.extend(_span_problems(spans, text, rules.label_names))
+        # Spans that carry attributes or whose label has some (required ones may be missing).
+        attr_check = map(or_, map(bool, map(_ATTRS, spans)), map(rules.with_attrs.__contains__, labels))
+        for span in compress(spans, attr_check):
+            problems.extend(_attr_problems(span, rules))
+        ordered = spans if _in_text_order(starts) else sort_spans(spans)
+        problems.extend(_structure_problems(ordered, rules))
 
-    ordered = sort_spans(annotation.spans)
-    by_label: dict[str, list[Span]] = defaultdict(list)
+    for name, value in annotation.doc_labels.items():
+        definition = rules.doc_labels.get(name)
+        if definition is None:
+            problems.append(Problem("unknown-doc-label", f"unknown document label {name!r}"))
+        elif value not in definition.values:
+            problems.append(
+                Problem(
+                    "bad-doc-label",
+                    f"document label {name!r} is {value!r}, not one of {definition.values}",
+                )
+            )
+    return problems
+
+
+def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem]:
+    """Overlap, nesting and edge rules; ``ordered`` is in :func:`sort_spans` order."""
+    problems: list[Problem] = []
+    by_label: dict[str, list[Span]] = {}
     for span in ordered:
-        by_label[span.label].append(span)
+        group = by_label.get(span.label)
+        if group is None:
+            by_label[span.label] = [span]
+        else:
+            group.append(span)
 
-    for layer in scheme.layers:
+    ordered_labels: list[str] | None = None
+    for layer_rules in rules.layers:
+        layer = layer_rules.layer
         if layer.no_overlap:
-            names = {lb.name for lb in layer.labels}
-            in_layer = [s for s in ordered if s.label in names]
+            present = [name for name in layer_rules.names if name in by_label]
+            if len(present) == 1:
+                in_layer = by_label[present[0]]
+            elif present:
+                if ordered_labels is None:
+                    ordered_labels = list(map(_LABEL, ordered))
+                in_layer = list(compress(ordered, map(layer_rules.names.__contains__, ordered_labels)))
+            else:
+                in_layer = []
             problems.extend(_overlaps(in_layer, "overlap", f"spans of layer {layer.name!r} may not overlap"))
         for label in layer.labels:
-            spans = by_label.get(label.name, [])
+            spans = by_label.get(label.name)
             if not spans:
                 continue
             if label.no_self_overlap and not layer.no_overlap:
                 problems.extend(_overlaps(spans, "overlap", f"{label.name} spans may not overlap"))
             if label.inside:
-                outer = _Containers([s for name in label.inside for s in by_label.get(name, ())])
+                outer = _containers(label.inside, by_label)
                 for span in spans:
                     if not outer.covers(span.start, span.end):
                         problems.append(
@@ -249,7 +397,7 @@ def check_annotation(
                             )
                         )
             if label.no_cross:
-                edges = _Containers([s for name in label.no_cross for s in by_label.get(name, ())])
+                edges = _containers(label.no_cross, by_label)
                 for span in spans:
                     crossed = edges.crossing(span)
                     if crossed is not None:
@@ -261,19 +409,15 @@ def check_annotation(
                                 span.id,
                             )
                         )
-
-    for name, value in annotation.doc_labels.items():
-        definition = scheme.doc_label(name)
-        if definition is None:
-            problems.append(Problem("unknown-doc-label", f"unknown document label {name!r}"))
-        elif value not in definition.values:
-            problems.append(
-                Problem(
-                    "bad-doc-label",
-                    f"document label {name!r} is {value!r}, not one of {definition.values}",
-                )
-            )
     return problems
+
+
+def _containers(names: list[str], by_label: dict[str, list[Span]]) -> _Containers:
+    # One label's spans are already in order (they come from the ordered list); several
+    # labels' spans are put in order together, as before.
+    if len(names) == 1:
+        return _Containers(by_label.get(names[0], []), presorted=True)
+    return _Containers([s for name in names for s in by_label.get(name, ())])
 
 
 def clean_text_pieces(article: Span, spans: list[Span]) -> list[tuple[int, int]]:

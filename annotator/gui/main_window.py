@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QFileSystemWatcher, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QFileSystemWatcher,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +58,11 @@ PREVIEW_MS = 300
 
 
 class MainWindow(QMainWindow):
+    #: A document was opened (or reloaded): its id. Review mode follows it.
+    documentOpened = Signal(str)
+    #: An edit, undo or redo changed the open annotation (after every view refreshed).
+    edited = Signal()
+
     def __init__(
         self,
         corpus: Corpus,
@@ -59,11 +73,18 @@ class MainWindow(QMainWindow):
         notes: Sequence[str] = (),
         autosave_ms: int = AUTOSAVE_MS,
         start_doc: str | None = None,
+        session_factory: Callable[[Corpus, str, str], DocumentSession] | None = None,
     ) -> None:
         super().__init__()
         self.corpus = corpus
         self.annotator = annotator
         self.lock = lock
+        # Review mode opens gold through its own factory (gold starts from the agreement).
+        self._open_session = session_factory or DocumentSession.open
+        #: Helpers living as long as the window (review mode's controller).
+        self.extensions: list[QObject] = []
+        #: Review windows opened from this one (kept alive here).
+        self.review_windows: list[QMainWindow] = []
         self.session: DocumentSession | None = None
         self.current_span: str | None = None
         self.suggestion_cursor = SuggestionCursor()
@@ -275,6 +296,7 @@ class MainWindow(QMainWindow):
         self.redo_action = a("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, "Edit")
         a("Save now", ["Ctrl+S"], self.save_now, "File")
         a("Reload from disk", ["Ctrl+Shift+R"], self.reload_from_disk, "File")
+        a("Review…", ["Ctrl+Shift+G"], self.open_review, "File")
         a("Quit", ["Ctrl+Q"], self.close, "File")
 
         for i, status in enumerate(STATUSES, 1):
@@ -341,7 +363,7 @@ class MainWindow(QMainWindow):
         if not self.flush():
             return False
         try:
-            session = DocumentSession.open(self.corpus, self.annotator, doc_id)
+            session = self._open_session(self.corpus, self.annotator, doc_id)
         except CorpusError as exc:
             self.message(f"Cannot open {doc_id}: {exc}", error=True)
             return False
@@ -377,6 +399,7 @@ class MainWindow(QMainWindow):
             )
         if not session.read_only:
             self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
+        self.documentOpened.emit(session.doc_id)
 
     def _watch(self, session: DocumentSession) -> None:
         folder = str(session.path.parent)
@@ -462,6 +485,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.start()
         self._autosave.start()
         self._update_title()
+        self.edited.emit()
 
     def _refresh_doc_panel(self) -> None:
         if self.session is not None:
@@ -545,6 +569,10 @@ class MainWindow(QMainWindow):
         self.suggestion_cursor.selection_moved(start, end)
         if end > start:
             self.statusBar().showMessage(f"selection [{start}, {end}): {end - start} characters", 5000)
+
+    def run_edit(self, action: Callable[[DocumentSession], Change | None], current: str | None = None) -> Change | None:
+        """Run an edit on the open session as the window's own commands do (review mode)."""
+        return self._run(action, current)
 
     def _run(self, action: Callable[[DocumentSession], Change | None], current: str | None = None) -> Change | None:
         """Run one session edit, show an error instead of raising, refresh."""
@@ -787,6 +815,12 @@ class MainWindow(QMainWindow):
     def _focus_doc_filter(self) -> None:
         self.doc_filter.setFocus()
         self.doc_filter.selectAll()
+
+    def open_review(self) -> None:
+        """Ask which annotators to compare, then review them into gold (review mode)."""
+        from annotator.gui.review_start import open_review_from  # review mode loads on demand
+
+        open_review_from(self)
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self.actions_by_name.values(), self)

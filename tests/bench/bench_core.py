@@ -20,9 +20,9 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from annotator.corpus import Corpus, atomic_write_bytes  # noqa: E402
-from annotator.model import Annotation, Span  # noqa: E402
-from annotator.rules import sha256_text  # noqa: E402
+from annotator.corpus import Corpus, atomic_write_bytes
+from annotator.model import Annotation, Span
+from annotator.rules import sha256_text
 
 N_SPANS = 10_000
 N_DOCS = 100_000
