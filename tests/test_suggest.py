@@ -18,7 +18,9 @@ from annotator.rules import check_annotation, clean_text, sha256_text
 from annotator.suggest import DocInput, suggest_corpus, suggest_text
 from annotator.suggest.align import align_lines
 from annotator.suggest.boilerplate import repeated_lines
+from annotator.suggest.htmlmeta import article_title, page_titles
 from annotator.suggest.lines import split_lines
+from annotator.suggest.locate import find_in_line, fold
 from annotator.suggest.patterns import find_bylines, find_dates
 from tests.conftest import add_text
 
@@ -429,3 +431,181 @@ def test_copies_of_one_article_are_not_a_site() -> None:
     assert repeated_lines(copies) == frozenset()
     others = [f"Menu\nAnother article number {i} with its own long paragraph of prose in it, a real one.\n" for i in range(3)]
     assert repeated_lines(copies + others) == frozenset({"menu"})
+
+
+# --------------------------------------------------------------------------- titles and bylines from the markup
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # The site's name after the last separator goes; what is left has 3+ words.
+        ("Get your Frontend JavaScript Code Covered | Code | Nicolas Perriault",
+         "Get your Frontend JavaScript Code Covered | Code"),
+        ("Lorem ipsum dolor sit amet – My website", "Lorem ipsum dolor sit amet"),
+        # Too few words left: the whole title stays.
+        ("Mozilla - Wikipedia", "Mozilla - Wikipedia"),
+        ("Evolve: Shared Mutable History — evolve extension for Mercurial",
+         "Evolve: Shared Mutable History — evolve extension for Mercurial"),
+        # No separator, a colon and no heading equal to it: the part after the colon.
+        ("Daring Fireball: Some rather long article title here", "Some rather long article title here"),
+    ],
+)
+def test_readability_title_rules(title: str, expected: str) -> None:
+    assert article_title(title, [], []) == expected
+
+
+def test_readability_title_colon_kept_when_a_heading_says_it() -> None:
+    title = "This is a long title with a colon: Hello there"
+    assert article_title(title, [title], [title]) == title
+
+
+def test_page_titles_follow_readability_precedence() -> None:
+    html = """<html><head><title>Cleaned Title Of The Page | Site</title>
+    <meta property="og:title" content="The Open Graph title">
+    <meta name="DC.Creator" content="First, Author"><meta name="DC.Creator" content="Second, Author">
+    <script type="application/ld+json">[{"@context": "https://schema.org", "@type": "NewsArticle",
+      "headline": "The JSON-LD headline", "author": [{"name": "Jane Doe"}, {"name": "John Roe"}]}]</script>
+    </head><body><h1>Site logo</h1><h1>The JSON-LD headline</h1>
+    <div class="sidebar"><span class="author">Not The Author</span></div>
+    <p class="byline" style="display: none">Hidden Byline</p><p class="byline">By Jane Doe</p>
+    </body></html>"""
+    page = page_titles(html)
+    assert page.title == "The JSON-LD headline"  # JSON-LD first, even inside a list
+    assert page.titles()[:4] == [
+        "The JSON-LD headline", "The Open Graph title", "Cleaned Title Of The Page", "Cleaned Title Of The Page | Site",
+    ]
+    assert page.headings == ("Site logo", "The JSON-LD headline")
+    assert page.byline == "Jane Doe, John Roe"  # JSON-LD authors before dc:creator
+    # Hidden elements and unlikely boxes (a sidebar) are skipped, as readability does.
+    assert page.byline_elements == ("By Jane Doe",)
+    meta_only = page_titles(html.replace("application/ld+json", "text/plain"))
+    assert meta_only.title == "The Open Graph title"
+    assert meta_only.byline == "Second, Author"  # the last dc:creator wins, as in readability
+
+
+def test_fold_keeps_offsets_into_the_text() -> None:
+    folded, offsets = fold("“Burned  Her” — Up")
+    assert folded == '"burned her" - up'
+    assert [offsets[i] for i in (0, 7, 8, 11, 13)] == [0, 7, 9, 12, 14]
+
+
+@pytest.mark.parametrize(
+    ("line", "candidate", "found", "whole"),
+    [
+        ("Student Dies “Burned Her Up”", 'Student Dies "Burned Her Up"', "Student Dies “Burned Her Up”", True),
+        ("Mac & i > News > 2015 > 1Password für Mac generiert Einmal-Passwörter",
+         "1Password für Mac generiert Einmal-Passwörter", "1Password für Mac generiert Einmal-Passwörter", False),
+        # Not set apart by a separator: "The" belongs to the heading, no part of it is the title.
+        ("The seven secrets that hotel owners don't want you to know",
+         "Seven secrets that hotel owners don't want you to know", None, False),
+        # Too short to be a title inside a longer line.
+        ("Home | News | Sport", "News", None, False),
+    ],
+)
+def test_find_title_in_a_line(line: str, candidate: str, found: str | None, whole: bool) -> None:
+    (parsed,) = split_lines(line)
+    hit = find_in_line(parsed, candidate)
+    if found is None:
+        assert hit is None
+    else:
+        assert hit is not None and line[hit.start : hit.end] == found and hit.whole == whole
+
+
+def _suggest_html(text: str, html: str, extracted: str) -> list[Span]:
+    annotation, method = suggest_text(DocInput("d", text, html=html), _scheme(), extracted=extracted)
+    assert method == "extractor"
+    assert check_annotation(annotation, text, _scheme()) == []
+    return annotation.spans
+
+
+def test_title_above_a_teaser_box_and_byline_with_its_date_left_out() -> None:
+    text = (
+        "Menu\n\nThe Spectacular Story Of Metroid, One Of Gaming's Richest Universes\n\n"
+        "You may also like\n\nA teaser about something else entirely that is here\n\n"
+        "By Jane Doe March 11, 2015 3:46 PM Follow @janedoe\n\n"
+        "The first paragraph of the story is long enough to be the body of the article.\n\n"
+        "The second paragraph of the story is also long and ends the article here.\n"
+    )
+    html = (
+        "<html><head><title>The Spectacular Story Of Metroid, One Of Gaming's Richest Universes | Site</title>"
+        "</head><body><p class='byline'>By Jane Doe March 11, 2015 3:46 PM</p></body></html>"
+    )
+    extracted = (
+        "The first paragraph of the story is long enough to be the body of the article.\n"
+        "The second paragraph of the story is also long and ends the article here."
+    )
+    spans = _suggest_html(text, html, extracted)
+    title = _one(spans, "title", "The Spectacular Story Of Metroid, One Of Gaming's Richest Universes")
+    article = _one(spans, "article", text[title.start : text.index("here.\n") + 5])
+    assert article.attrs["role"] == "main"
+    # The byline element's date is the date's own span, not part of the byline.
+    assert _one(spans, "byline", "By Jane Doe").attrs == {"authors": ["Jane Doe"]}
+    assert _one(spans, "date", "March 11, 2015 3:46 PM").attrs == {"value": "2015-03-11T15:46"}
+    assert clean_text(text, article, spans) == extracted.replace("\n", "\n\n")
+
+
+def test_byline_just_above_the_article_widens_it() -> None:
+    text = (
+        "Sign in\n\nby Eleanor Roy (reporting) and Adrian Malloch (photography)\n\n"
+        "Whales come ashore\n\n"
+        "The first paragraph of the story is long enough to be the body of the article.\n"
+    )
+    html = (
+        "<html><head><title>Whales come ashore | Paper</title><meta name='author' content='Eleanor Roy'>"
+        "</head><body></body></html>"
+    )
+    extracted = "The first paragraph of the story is long enough to be the body of the article."
+    spans = _suggest_html(text, html, extracted)
+    line = "by Eleanor Roy (reporting) and Adrian Malloch (photography)"
+    # The whole "by ..." line; the authors are the ones the metadata names.
+    assert _one(spans, "byline", line).attrs == {"authors": ["Eleanor Roy"]}
+    article = next(s for s in spans if s.label == "article")
+    assert article.start == text.index(line)
+    assert _one(spans, "title", "Whales come ashore")
+    assert clean_text(text, article, spans) == extracted
+
+
+def test_a_name_in_prose_or_a_breadcrumb_is_no_byline() -> None:
+    text = (
+        "Mac & i > News > 2015 > A new version of the password manager\n\n"
+        "A new version of the password manager\n\n"
+        "The first paragraph of the story mentions Mac & i in its text, which is long enough to be prose "
+        "of the body and no byline at all, whatever the metadata says about the author of it.\n"
+    )
+    html = (
+        "<html><head><title>A new version of the password manager | Mac &amp; i</title>"
+        "<meta name='author' content='Mac & i'></head><body></body></html>"
+    )
+    spans = _suggest_html(text, html, text.splitlines()[-1])
+    assert [s for s in spans if s.label == "byline"] == []
+    # The heading line, not the same words at the end of the breadcrumb.
+    assert _one(spans, "title", "A new version of the password manager").start == text.index("\n\nA new") + 2
+
+
+@pytest.mark.parametrize(
+    ("case", "title", "byline"),
+    [
+        # og:title is the heading line, not the same words at the end of the breadcrumb above it.
+        ("heise", "1Password für Mac generiert Einmal-Passwörter", None),
+        # dc:title, a line inside the extracted body (a <pre> page).
+        ("ietf-1", "remoteStorage", None),
+        # The first byline element; the "Follow @..." element after it is not a person.
+        ("wapo-1", "Attack stokes instability fears in North Africa", ("By Erin Cunningham", ["Erin Cunningham"])),
+    ],
+)
+def test_readability_pages_title_and_byline(
+    corpus: Corpus, tmp_path: Path, case: str, title: str, byline: tuple[str, list[str]] | None
+) -> None:
+    folder = FIXTURES / "readability" / case
+    expected = json.loads((folder / "expected-metadata.json").read_text("utf-8"))
+    doc_id = _import_html(corpus, tmp_path, case, gzip.decompress((folder / "source.html.gz").read_bytes()))
+    suggest_corpus(corpus, jobs=1)
+    spans = _suggested(corpus, doc_id).spans
+    text = corpus.read_text(doc_id)
+    assert [s.text for s in spans if s.label == "title"] == [title] == [expected["title"]]
+    assert check_annotation(_suggested(corpus, doc_id), text, corpus.scheme) == []
+    named = [(s.text, s.attrs.get("authors")) for s in spans if s.label == "byline" and "authors" in s.attrs]
+    assert named == ([byline] if byline else [])
+    if byline:
+        assert byline[0] == expected["byline"]

@@ -371,6 +371,7 @@ class SpanTextView(QPlainTextEdit):
         self._applied: dict[int, int] = {}
         self._has_formats: set[int] = set()
         self._last_selection: tuple[int, int] | None = None
+        self._loading = False
         self._press_pos: QPoint | None = None
 
         self._margin = _Margin(self)
@@ -395,7 +396,13 @@ class SpanTextView(QPlainTextEdit):
         self._generation += 1
         self._paragraph_starts = None
         self._last_selection = None
-        self.setPlainText(_display_text(text))
+        # While the old text is replaced, Qt reports the old selection against the new text
+        # (offsets that do not exist in it): no selection signal until the new text is in.
+        self._loading = True
+        try:
+            self.setPlainText(_display_text(text))
+        finally:
+            self._loading = False
         self._compute_block_starts(text)
         self._rebuild(spans)
 
@@ -1161,6 +1168,8 @@ class SpanTextView(QPlainTextEdit):
     # ------------------------------------------------------------------ misc
 
     def _emit_selection(self) -> None:
+        if self._loading:
+            return
         selection = self.selection_cp()
         if selection != self._last_selection:
             self._last_selection = selection

@@ -536,6 +536,7 @@ _BY_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_BY_RE = re.compile(r"^(?:written\s+by|words\s+by|story\s+by|posted\s+by|by|par|von|door|por)\s*:?\s+", re.IGNORECASE)
+_BY_WORDS = frozenset({"by", "par", "von", "door", "por", "written", "words", "story", "posted"})
 _DATE_TAIL = " \t\n|,-–—·•/"
 
 
@@ -578,8 +579,8 @@ def _place_markup_byline(doc: DocInput, lines: list[Line], region: ArticleRegion
         value = value.strip()
         if not _plausible_author(value, from_meta):
             continue
-        for a, b in zones:
-            where = _byline_place(text, lines, value, a, b)
+        for zone, (a, b) in enumerate(zones):
+            where = _byline_place(text, lines, value, a, b, outside=zone > 0)
             if where is None:
                 continue
             span = _byline_extent(text, lines, *where)
@@ -644,12 +645,26 @@ def _byline_extent(text: str, lines: list[Line], start: int, end: int) -> tuple[
     return start, end
 
 
-def _byline_place(text: str, lines: list[Line], value: str, a: int, b: int) -> tuple[int, int] | None:
-    """The first place in ``text[a:b]`` holding ``value`` on a line short enough for a byline
-    (or that ``value`` fills): a name inside a paragraph is a mention, not a byline."""
+def _byline_place(
+    text: str, lines: list[Line], value: str, a: int, b: int, *, outside: bool = False
+) -> tuple[int, int] | None:
+    """The first place in ``text[a:b]`` where ``value`` reads as a byline: most of its line,
+    after a label ("Author: ", "作者："), opening a line that starts with "By" ("// By Jane
+    Doe • Nov 11, 2020"), opening a line with a date after it ("Jane Doe — 2013-09-29 — in
+    Code"), or, inside the article, opening a short line. A name in a
+    paragraph is a mention, and a breadcrumb that starts with the site's name ("Mac & i >
+    News > ...") is no byline either.
+    """
     for start, end in find_phrases(text, value, a, b):
         line = _line_at(lines, start)
-        if line.weight <= 200 or (end - start) * 2 >= len(line.text):
+        mostly = (end - start) * 2 >= len(line.text)
+        before = tokens(text[line.start : start])
+        opens = set(before) <= _BY_WORDS
+        by_line = bool(before) and before[0] in _BY_WORDS
+        labelled = text[line.start : start].rstrip().endswith((":", "："))
+        dated = bool(find_dates(text, end, line.end))
+        short = not outside and line.weight <= 80
+        if mostly or labelled or (opens and (by_line or dated or short)):
             return start, end
     return None
 
