@@ -14,6 +14,7 @@ Layout (a contract, see README "Corpus on disk")::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import socket
@@ -323,13 +324,14 @@ class Corpus:
         return self.text_path(doc_id).is_file()
 
     def read_text(self, doc_id: str) -> str:
+        return _decode_text(self.text_path(doc_id), self._read_text_bytes(doc_id))
+
+    def _read_text_bytes(self, doc_id: str) -> bytes:
         path = self.text_path(doc_id)
         try:
-            return path.read_bytes().decode("utf-8")
+            return path.read_bytes()
         except FileNotFoundError as exc:
             raise CorpusError(path, f"no document {doc_id!r} in this corpus") from exc
-        except UnicodeDecodeError as exc:
-            raise CorpusError(path, f"not UTF-8 at byte {exc.start}") from exc
 
     def read_meta(self, doc_id: str) -> DocumentMeta:
         path = self.meta_path(doc_id)
@@ -366,7 +368,7 @@ class Corpus:
         except OSError as exc:
             return None, [Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=str(path))]
         try:
-            annotation = Annotation.model_validate_json(data)
+            annotation = Annotation.from_json(data)
         except ValidationError as exc:
             problems = pydantic_problems(exc)
             if any(e["type"] == "json_invalid" for e in exc.errors()):
@@ -378,12 +380,16 @@ class Corpus:
             problems.append(
                 Problem("wrong-doc", f"doc_id {annotation.doc_id!r} does not match the file name")
             )
+        text_sha = None
         if text is None:
             try:
-                text = self.read_text(annotation.doc_id)
+                raw_text = self._read_text_bytes(annotation.doc_id)
+                text = _decode_text(self.text_path(annotation.doc_id), raw_text)
             except CorpusError as exc:
                 return annotation, [Problem("no-document", exc.message, path=str(path))]
-        problems.extend(check_annotation(annotation, text, self.scheme))
+            # Hashing the bytes just read spares encoding the text again to hash it.
+            text_sha = hashlib.sha256(raw_text).hexdigest()
+        problems.extend(check_annotation(annotation, text, self.scheme, text_sha))
         return annotation, [p.with_path(str(path)) for p in problems]
 
     def load_annotation(
@@ -455,6 +461,13 @@ class Corpus:
             if status in ("todo", "in_progress", "done", "skipped"):
                 result[doc_id] = status
         return result
+
+
+def _decode_text(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(path, f"not UTF-8 at byte {exc.start}") from exc
 
 
 def _checked(name: str, what: str = "document id") -> str:

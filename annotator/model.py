@@ -7,11 +7,21 @@ and a test fails when they are stale.
 from __future__ import annotations
 
 import re
+from collections import deque
 from datetime import UTC, datetime
+from itertools import repeat
+from operator import itemgetter
 from typing import Annotated, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 
@@ -205,6 +215,23 @@ class Annotation(_Strict):
             raise ValueError(f"updated_at {value!r} is not an ISO 8601 time") from exc
         return value
 
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Annotation:
+        """An annotation file's contents, validated: the same result as
+        ``model_validate_json(data)``, and the same :class:`~pydantic.ValidationError` when
+        the file is invalid, but about a third faster on large files.
+
+        The file is parsed by orjson; when everything in it is of the plain shape the tool
+        writes (see :func:`_spans_from_plain`), the spans are built directly; anything else,
+        valid or not, goes through ``model_validate_json``, which decides and explains.
+        """
+        try:
+            raw = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            raw = None
+        fast = _annotation_from_plain(raw) if type(raw) is dict else None
+        return fast if fast is not None else cls.model_validate_json(data)
+
     def to_json_bytes(self) -> bytes:
         """The file's bytes: two-space indented JSON in field order, final newline.
 
@@ -267,3 +294,91 @@ class CorpusManifest(_Strict):
     scheme: LabelScheme | str = Field(
         description="the label scheme inline, or a path relative to the corpus folder"
     )
+
+
+# --------------------------------------------------------------------------- fast parsing
+#
+# pydantic builds each Span in about three times the time orjson takes to parse it, and an
+# annotation file can hold tens of thousands of spans. ``Annotation.from_json`` therefore
+# checks the orjson result against the Span schema with whole-list builtins (no Python
+# code per span) and builds the Span objects the way pydantic's ``model_construct`` does.
+# It accepts only what pydantic accepts *strictly* (exact types, every constraint), so it
+# can only ever agree with ``model_validate_json``; whatever it does not accept (a lax
+# coercion, an error, an unusual key order) is handed to pydantic, unchanged.
+
+_SPAN_FIELDS = ("id", "start", "end", "label", "text", "attrs")
+_SPAN_COLUMNS = tuple(itemgetter(name) for name in _SPAN_FIELDS)
+# Span.id's length limits, read from the model so that the two cannot drift apart.
+_SPAN_ID_LENGTH = tuple(
+    getattr(m, name)
+    for name in ("min_length", "max_length")
+    for m in Span.model_fields["id"].metadata
+    if hasattr(m, name)
+)
+_STR = {str}
+_INT = {int}
+_DICT = {dict}
+# Every Span built here has all six fields set. pydantic only ever *adds* field names to
+# ``__pydantic_fields_set__`` (on assignment; copies get their own set), and all six are
+# in already, so one set serves them all instead of one per span.
+_ALL_SPAN_FIELDS_SET = set(_SPAN_FIELDS)
+_new_object = object.__new__
+_set_slot = object.__setattr__
+
+
+def _annotation_from_plain(raw: dict[str, object]) -> Annotation | None:
+    """``raw`` (parsed JSON) as an Annotation, or None to let pydantic decide."""
+    spans = raw.get("spans", [])
+    if type(spans) is not list:
+        return None
+    head = {**raw, "spans": []} if spans else raw
+    try:
+        # The few top-level fields: pydantic itself, strict (a subset of what the JSON
+        # mode accepts, with the same results), so the patterns and validators all apply.
+        annotation = Annotation.model_validate(head, strict=True)
+    except ValidationError:
+        return None
+    if spans:
+        built = _spans_from_plain(spans)  # type: ignore[arg-type]
+        if built is None:
+            return None
+        annotation.__dict__["spans"] = built
+    return annotation
+
+
+def _spans_from_plain(raw: list[object]) -> list[Span] | None:
+    """Span objects for ``raw`` when every item is a JSON object with exactly the six
+    fields in field order (as the tool writes them), each of the strict type, within the
+    constraints; None otherwise."""
+    if set(map(type, raw)) != _DICT or set(map(tuple, raw)) != {_SPAN_FIELDS}:  # type: ignore[arg-type]
+        return None
+    ids, starts, ends, labels, texts, attrs = (list(map(get, raw)) for get in _SPAN_COLUMNS)
+    if not (
+        set(map(type, ids)) == _STR
+        and set(map(type, labels)) == _STR
+        and set(map(type, texts)) == _STR
+        and set(map(type, starts)) == _INT  # not bool: type(True) is bool
+        and set(map(type, ends)) == _INT
+        and set(map(type, attrs)) == _DICT
+        and min(starts) >= 0
+        and min(ends) >= 0
+        and min(map(len, ids)) >= _SPAN_ID_LENGTH[0]
+        and max(map(len, ids)) <= _SPAN_ID_LENGTH[1]
+    ):
+        return None
+    for attr_values in map(dict.values, filter(None, attrs)):
+        # AttrValue: a string or a list of strings (JSON object keys are strings already).
+        for value in attr_values:
+            if type(value) is not str and (
+                type(value) is not list or not set(map(type, value)) <= _STR
+            ):
+                return None
+    # What model_construct does, per span, with C-level maps: a bare instance whose
+    # __dict__ is the parsed object itself (already in field order) and whose other slots
+    # hold what pydantic puts there for a model without extras or private attributes.
+    spans: list[Span] = list(map(_new_object, repeat(Span, len(raw))))
+    deque(map(_set_slot, spans, repeat("__dict__"), raw), maxlen=0)
+    deque(map(_set_slot, spans, repeat("__pydantic_fields_set__"), repeat(_ALL_SPAN_FIELDS_SET)), maxlen=0)
+    deque(map(_set_slot, spans, repeat("__pydantic_extra__"), repeat(None)), maxlen=0)
+    deque(map(_set_slot, spans, repeat("__pydantic_private__"), repeat(None)), maxlen=0)
+    return spans

@@ -53,6 +53,8 @@ Index = QModelIndex | QPersistentModelIndex
 Kind = Literal["text", "count", "score"]
 #: The role holding a cell's raw value (float, int, str or None): the delegate and tests read it.
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+#: The role holding a cell's column kind: only "score" cells are drawn as bars.
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 BAR_COLOR = QColor("#81c784")
 LOW_COLOR = QColor("#e57373")
 
@@ -115,6 +117,8 @@ class FigureTableModel(QAbstractTableModel):
             return _format(value, column.kind)
         if role == VALUE_ROLE:
             return value
+        if role == KIND_ROLE:
+            return column.kind
         if role == Qt.ItemDataRole.ToolTipRole:
             reason = row.get(f"{column.key}_reason")
             if reason:
@@ -137,7 +141,7 @@ class BarDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         value = index.data(VALUE_ROLE)
-        if isinstance(value, float | int) and not isinstance(value, bool):
+        if index.data(KIND_ROLE) == "score" and isinstance(value, float | int):
             painter.save()
             if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[operator]
                 painter.fillRect(option.rect, option.palette.highlight())
@@ -302,7 +306,7 @@ class FiguresPane(QWidget):
         self.pair_model = FigureTableModel(pair_columns([]), self)
         self.disputed_model = FigureTableModel(DISPUTED_COLUMNS, self)
         self.overall_table = _table(self.overall_model, self, "overall_table")
-        self.overall_table.setColumnWidth(0, 220)
+        self.overall_table.setColumnWidth(0, 230)
         self.label_table = _table(self.label_model, self, "label_table")
         self.pair_table = _table(self.pair_model, self, "pair_table")
         self.disputed_table = _table(self.disputed_model, self, "disputed_table")
@@ -314,6 +318,7 @@ class FiguresPane(QWidget):
         splitter.addWidget(self.pair_table)
         splitter.addWidget(self.disputed_table)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([330, 700, 400, 400])
         self.disputed_table.setVisible(with_disputed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

@@ -103,6 +103,7 @@ class ReviewController(QObject):
         )
         window.tabifyDockWidget(self.list_dock, self.dashboard_dock)
         self.list_dock.raise_()
+        window.resizeDocks([self.list_dock], [280], Qt.Orientation.Vertical)
         self._build_actions()
 
         self.status = QLabel(window)
@@ -155,7 +156,16 @@ class ReviewController(QObject):
     def _build_side_by_side(self) -> None:
         """Put the gold view in a splitter, the annotators' views left and right of it."""
         window = self.window
-        self.gold_centre = window.takeCentralWidget()
+        inner = window.takeCentralWidget()
+        # A title over gold as over each annotator (side by side only): the three views
+        # then start at the same height and show the same lines.
+        self.gold_title = QLabel("<b>gold</b>", window)
+        self.gold_title.setVisible(False)
+        self.gold_centre = QWidget(window)
+        column = QVBoxLayout(self.gold_centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.gold_title)
+        column.addWidget(inner, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, window)
         self.splitter.setObjectName("review_splitter")
         self.splitter.setChildrenCollapsible(False)
@@ -176,9 +186,10 @@ class ReviewController(QObject):
         for number, name in enumerate(self.annotators, 1):
             pane = AnnotatorPane(name, number, self.splitter)
             pane.setVisible(False)
-            pane.view.verticalScrollBar().valueChanged.connect(
-                lambda _v, v=pane.view: self._sync_scroll(v)
-            )
+            bar = pane.view.verticalScrollBar()
+            bar.valueChanged.connect(lambda _v, v=pane.view: self._sync_scroll(v))
+            # Laid out (shown, resized): take gold's place again.
+            bar.rangeChanged.connect(lambda _a, _b: self._sync_scroll(self.window.view))
             self.panes[name] = pane
         panes = list(self.panes.values())
         half = (len(panes) + 1) // 2
@@ -385,8 +396,14 @@ class ReviewController(QObject):
                 pane.view.set_compare_spans({name: disputed.get(name, [])})
                 pane.view.set_hidden_layers(self.window.view.hidden_layers())
             pane.setVisible(visible)
+        self.gold_title.setVisible(side)
         if side:
             self.splitter.setSizes([1000] * self.splitter.count())  # equal widths: same lines
+            d = self.disagreement()
+            if d is not None and d.kind != "doc_label":
+                for pane in self.panes.values():
+                    if pane.isVisible():
+                        pane.view.select_cp(d.end, d.start)
         names = ", ".join(annotations)
         if not names:
             self.legend.setText("Nothing to compare on this document.")

@@ -40,9 +40,9 @@ def open_review(qtbot: QtBot) -> Iterator[Callable[..., tuple[MainWindow, Review
     windows: list[MainWindow] = []
 
     def start(
-        root: Path, doc: str = DOC, names: list[str] = NAMES
+        root: Path, doc: str = DOC, names: list[str] = NAMES, autosave_ms: int = 60_000
     ) -> tuple[MainWindow, ReviewController]:
-        window = start_review_window(root, names, start_doc=doc, autosave_ms=60_000)
+        window = start_review_window(root, names, start_doc=doc, autosave_ms=autosave_ms)
         windows.append(window)
         window.show()
         qtbot.waitExposed(window)
@@ -378,3 +378,24 @@ def test_setup_dialog_needs_two_annotators(qtbot: QtBot) -> None:
     assert dialog.chosen() == ["alice"] and not ok.isEnabled()
     dialog.boxes["bob"].setChecked(True)
     assert dialog.chosen() == ["alice", "bob"] and ok.isEnabled()
+
+
+def test_gold_is_autosaved_and_its_journal_kept_until_then(
+    qtbot: QtBot,
+    open_review: Callable[..., tuple[MainWindow, ReviewController]],
+    demo_copy: tuple[Path, str],
+) -> None:
+    root, _seed = demo_copy
+    window, review = open_review(root, autosave_ms=200)
+    units = review.review.disagreements  # type: ignore[union-attr]
+    target = next(i for i, d in enumerate(units) if d.kind == "missing")
+    d = units[target]
+    side = next(n for n in NAMES if d.candidates[n])  # the one who marked something
+    review.go_to(target)
+    press(qtbot, window, Qt.Key.Key_1 if side == "alice" else Qt.Key.Key_2)
+    (span,) = d.candidates[side]
+    journal = root / "gold" / ".journal" / f"{DOC}.jsonl"
+    assert journal.is_file()  # the edit is safe before the autosave
+    qtbot.waitUntil(lambda: not journal.exists(), timeout=5000)
+    assert (span.start, span.end, span.label) in file_keys(gold_file(root))
+    assert "saved" in window.windowTitle()
