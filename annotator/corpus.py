@@ -36,6 +36,7 @@ from annotator.model import (
     LabelScheme,
     Status,
     is_valid_name,
+    parse_annotation_json,
     utc_now,
 )
 from annotator.rules import Problem, check_annotation, sha256_text
@@ -368,7 +369,7 @@ class Corpus:
         except OSError as exc:
             return None, [Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=str(path))]
         try:
-            annotation = Annotation.from_json(data)
+            annotation, columns = parse_annotation_json(data)
         except ValidationError as exc:
             problems = pydantic_problems(exc)
             if any(e["type"] == "json_invalid" for e in exc.errors()):
@@ -389,7 +390,7 @@ class Corpus:
                 return annotation, [Problem("no-document", exc.message, path=str(path))]
             # Hashing the bytes just read spares encoding the text again to hash it.
             text_sha = hashlib.sha256(raw_text).hexdigest()
-        problems.extend(check_annotation(annotation, text, self.scheme, text_sha))
+        problems.extend(check_annotation(annotation, text, self.scheme, text_sha, columns=columns))
         return annotation, [p.with_path(str(path)) for p in problems]
 
     def load_annotation(

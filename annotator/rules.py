@@ -15,11 +15,12 @@ import hashlib
 import re
 import weakref
 from bisect import bisect_left
-from collections.abc import Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import accumulate, chain, compress, islice
-from operator import attrgetter, lt, or_
+from itertools import accumulate, compress, repeat
+from operator import attrgetter
+from typing import Any
 
 from annotator.model import (
     Annotation,
@@ -29,6 +30,7 @@ from annotator.model import (
     LabelScheme,
     Layer,
     Span,
+    SpanColumns,
 )
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -102,9 +104,21 @@ class LabelRules:
 
 
 @dataclass(frozen=True, slots=True)
-class LayerRules:
-    layer: Layer
+class LabelPlan:
+    """The structure rules of one label, as :func:`_structure_problems` applies them."""
+
+    name: str
+    self_overlap: bool  # no_self_overlap, and not already covered by the layer's rule
+    inside: tuple[str, ...]
+    no_cross: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LayerPlan:
+    name: str
+    no_overlap: bool
     names: frozenset[str]
+    labels: tuple[LabelPlan, ...]  # only the labels with some structure rule, in order
 
 
 class SchemeRules:
@@ -114,7 +128,7 @@ class SchemeRules:
     span they cost more than the checks themselves on a large file.
     """
 
-    __slots__ = ("doc_labels", "label_names", "labels", "layers", "with_attrs")
+    __slots__ = ("codes", "doc_labels", "label_names", "labels", "layers", "with_attrs")
 
     def __init__(self, scheme: LabelScheme) -> None:
         self.labels: dict[str, LabelRules] = {}
@@ -125,9 +139,26 @@ class SchemeRules:
             required = tuple(a.name for a in label.attrs if a.required)
             self.labels.setdefault(label.name, LabelRules(label, attrs, required))
         self.label_names = frozenset(self.labels)
+        #: A small integer per label, for the vectorised checks of large files.
+        self.codes = {name: i for i, name in enumerate(self.labels)}
         self.with_attrs = frozenset(name for name, lr in self.labels.items() if lr.label.attrs)
         self.layers = tuple(
-            LayerRules(layer, frozenset(lb.name for lb in layer.labels)) for layer in scheme.layers
+            LayerPlan(
+                layer.name,
+                layer.no_overlap,
+                frozenset(lb.name for lb in layer.labels),
+                tuple(
+                    LabelPlan(
+                        lb.name,
+                        lb.no_self_overlap and not layer.no_overlap,
+                        tuple(lb.inside),
+                        tuple(lb.no_cross),
+                    )
+                    for lb in layer.labels
+                    if (lb.no_self_overlap and not layer.no_overlap) or lb.inside or lb.no_cross
+                ),
+            )
+            for layer in scheme.layers
         )
         self.doc_labels: dict[str, DocLabelDef] = {}
         for definition in scheme.doc_labels:
@@ -195,11 +226,6 @@ def _attr_problems(span: Span, rules: SchemeRules) -> list[Problem]:
 
 def _overlaps(spans: list[Span], code: str, what: str) -> list[Problem]:
     """Report each span that overlaps an earlier one (``spans`` sorted by start)."""
-    # A span overlaps an earlier one when it starts before the furthest end so far; asked of
-    # the whole list at once first, since most lists have no overlap.
-    reach = accumulate(map(_END, spans), max)
-    if not any(map(lt, map(_START, spans), chain((-1,), reach))):
-        return []
     problems = []
     reach_end = -1
     reach_id = ""
@@ -236,22 +262,6 @@ class _Containers:
             if not inside and not around:
                 return c
         return None
-
-
-def _spans_look_fine(
-    spans: list[Span], starts: list[int], ends: list[int], labels: list[str], text: str,
-    names: Set[str],
-) -> bool:
-    """A quick whole-list check (C-level builtins, no Python code per span) of ids, offsets,
-    texts and labels; :func:`_span_problems` walks the spans one by one only when it fails."""
-    return (
-        len(set(map(_ID, spans))) == len(spans)
-        and min(starts) >= 0
-        and max(ends) <= len(text)
-        and all(map(lt, starts, ends))
-        and list(map(text.__getitem__, map(slice, starts, ends))) == list(map(_TEXT, spans))
-        and names.issuperset(labels)
-    )
 
 
 def _span_problems(spans: list[Span], text: str, known: Set[str]) -> list[Problem]:
@@ -293,12 +303,6 @@ def sort_spans(spans: list[Span]) -> list[Span]:
     return sorted(sorted(spans, key=_END, reverse=True), key=_START)
 
 
-def _in_text_order(starts: list[int]) -> bool:
-    """True when spans with these starts are already as :func:`sort_spans` would put them
-    (strictly increasing starts; ties are left to the sort, which also orders by end)."""
-    return all(map(lt, starts, islice(starts, 1, None)))
-
-
 _ID = attrgetter("id")
 _START = attrgetter("start")
 _END = attrgetter("end")
@@ -306,14 +310,23 @@ _LABEL = attrgetter("label")
 _TEXT = attrgetter("text")
 _ATTRS = attrgetter("attrs")
 
+#: From this many spans on, the whole-list questions are asked with numpy.
+NUMPY_FROM = 200
+
 
 def check_annotation(
-    annotation: Annotation, text: str, scheme: LabelScheme, text_sha256: str | None = None
+    annotation: Annotation,
+    text: str,
+    scheme: LabelScheme,
+    text_sha256: str | None = None,
+    *,
+    columns: SpanColumns | None = None,
 ) -> list[Problem]:
     """Every rule break in ``annotation`` against ``text`` and ``scheme``.
 
     ``text_sha256``, when the caller knows it (from the file's bytes, say), spares hashing
-    the text again.
+    the text again; ``columns``, the spans' fields as :func:`model.parse_annotation_json`
+    returned them, spares reading them from the spans again.
     """
     problems: list[Problem] = []
     expected_sha = text_sha256 or sha256_text(text)
@@ -327,17 +340,14 @@ def check_annotation(
         )
     rules = scheme_rules(scheme)
     spans = annotation.spans
-    if spans:
-        starts = list(map(_START, spans))
-        labels = list(map(_LABEL, spans))
-        if not _spans_look_fine(spans, starts, list(map(_END, spans)), labels, text, rules.label_names):
-            problems.extend(_span_problems(spans, text, rules.label_names))
-        # Spans that carry attributes or whose label has some (required ones may be missing).
-        attr_check = map(or_, map(bool, map(_ATTRS, spans)), map(rules.with_attrs.__contains__, labels))
-        for span in compress(spans, attr_check):
-            problems.extend(_attr_problems(span, rules))
-        ordered = spans if _in_text_order(starts) else sort_spans(spans)
-        problems.extend(_structure_problems(ordered, rules))
+    if not spans:
+        pass
+    elif len(spans) < NUMPY_FROM:
+        problems.extend(_small_span_problems(spans, text, rules))
+    else:
+        if columns is None or len(columns.starts) != len(spans):
+            columns = SpanColumns(*(list(map(get, spans)) for get in _COLUMN_GETTERS))
+        problems.extend(_large_span_problems(spans, columns, text, rules))
 
     for name, value in annotation.doc_labels.items():
         definition = rules.doc_labels.get(name)
@@ -353,6 +363,30 @@ def check_annotation(
     return problems
 
 
+_COLUMN_GETTERS = (_ID, _START, _END, _LABEL, _TEXT, _ATTRS)
+
+
+def _small_span_problems(spans: list[Span], text: str, rules: SchemeRules) -> list[Problem]:
+    """Offsets, texts, labels, attributes and structure: the reference implementation,
+    and the fastest one for the few dozen spans of a usual document."""
+    problems = []
+    n = len(text)
+    known = rules.label_names
+    with_attrs = rules.with_attrs
+    # A quick whole-list question first; the spans are walked one by one only if it fails.
+    if not (
+        len({s.id for s in spans}) == len(spans)
+        and all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for s in spans)
+        and known.issuperset(map(_LABEL, spans))
+    ):
+        problems.extend(_span_problems(spans, text, known))
+    for span in spans:
+        if span.attrs or span.label in with_attrs:
+            problems.extend(_attr_problems(span, rules))
+    problems.extend(_structure_problems(sort_spans(spans), rules))
+    return problems
+
+
 def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem]:
     """Overlap, nesting and edge rules; ``ordered`` is in :func:`sort_spans` order."""
     problems: list[Problem] = []
@@ -363,29 +397,34 @@ def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem
             by_label[span.label] = [span]
         else:
             group.append(span)
+    containers: dict[tuple[str, ...], _Containers] = {}
 
-    ordered_labels: list[str] | None = None
-    for layer_rules in rules.layers:
-        layer = layer_rules.layer
+    def containers_of(names: tuple[str, ...]) -> _Containers:
+        found = containers.get(names)
+        if found is None:
+            if len(names) == 1:  # one label's spans are in order already
+                found = _Containers(by_label.get(names[0], []), presorted=True)
+            else:
+                found = _Containers([s for name in names for s in by_label.get(name, ())])
+            containers[names] = found
+        return found
+
+    for layer in rules.layers:
         if layer.no_overlap:
-            present = [name for name in layer_rules.names if name in by_label]
+            present = [name for name in layer.names if name in by_label]
             if len(present) == 1:
                 in_layer = by_label[present[0]]
-            elif present:
-                if ordered_labels is None:
-                    ordered_labels = list(map(_LABEL, ordered))
-                in_layer = list(compress(ordered, map(layer_rules.names.__contains__, ordered_labels)))
             else:
-                in_layer = []
+                in_layer = [s for s in ordered if s.label in layer.names] if present else []
             problems.extend(_overlaps(in_layer, "overlap", f"spans of layer {layer.name!r} may not overlap"))
         for label in layer.labels:
             spans = by_label.get(label.name)
             if not spans:
                 continue
-            if label.no_self_overlap and not layer.no_overlap:
+            if label.self_overlap:
                 problems.extend(_overlaps(spans, "overlap", f"{label.name} spans may not overlap"))
             if label.inside:
-                outer = _containers(label.inside, by_label)
+                outer = containers_of(label.inside)
                 for span in spans:
                     if not outer.covers(span.start, span.end):
                         problems.append(
@@ -397,7 +436,7 @@ def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem
                             )
                         )
             if label.no_cross:
-                edges = _containers(label.no_cross, by_label)
+                edges = containers_of(label.no_cross)
                 for span in spans:
                     crossed = edges.crossing(span)
                     if crossed is not None:
@@ -412,12 +451,129 @@ def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem
     return problems
 
 
-def _containers(names: list[str], by_label: dict[str, list[Span]]) -> _Containers:
-    # One label's spans are already in order (they come from the ordered list); several
-    # labels' spans are put in order together, as before.
-    if len(names) == 1:
-        return _Containers(by_label.get(names[0], []), presorted=True)
-    return _Containers([s for name in names for s in by_label.get(name, ())])
+# --------------------------------------------------------------------------- large files
+#
+# Tens of thousands of spans: every question is first asked of whole columns (C-level
+# builtins and numpy, no Python code per span). Only when one says "something is wrong"
+# do the per-span walks above run, to say what and where, so the problems reported are
+# exactly the ones (and in the order) of the small-file path.
+
+
+def _large_span_problems(
+    spans: list[Span], columns: SpanColumns, text: str, rules: SchemeRules
+) -> list[Problem]:
+    import numpy as np  # only here: numpy costs a noticeable part of the app's start-up
+
+    ids, starts, ends, labels, texts, attrs = columns
+    n = len(spans)
+    try:
+        s = np.array(starts, dtype=np.int64)
+        e = np.array(ends, dtype=np.int64)
+    except OverflowError:  # an offset beyond int64 is out of range anyway
+        return _small_span_problems(spans, text, rules)
+    codes = np.fromiter(map(rules.codes.get, labels, repeat(-1)), np.intp, n)  # -1: unknown
+    if not (
+        len(set(ids)) == n
+        and s.min() >= 0
+        and e.max() <= len(text)
+        and bool((s < e).all())
+        and bool((np.fromiter(map(len, texts), np.int64, n) == e - s).all())
+        # Same length, and the text there starts with it: equal, without copying slices.
+        and all(map(text.startswith, texts, starts, ends))
+        and codes.min() >= 0
+    ):
+        return _small_span_problems(spans, text, rules)
+    problems: list[Problem] = []
+    # Attributes: the spans that have some, and those whose label has some (a required
+    # one may be missing), in span order.
+    has_attrs = np.zeros(len(rules.codes), dtype=bool)
+    has_attrs[[rules.codes[name] for name in rules.with_attrs]] = True
+    to_check = np.flatnonzero(has_attrs[codes]).tolist()
+    carrying = list(compress(range(n), attrs))
+    if carrying:
+        to_check = sorted({*to_check, *carrying})
+    for i in to_check:
+        problems.extend(_attr_problems(spans[i], rules))
+    if bool((s[1:] > s[:-1]).all()):
+        order = None  # strictly increasing starts: already in sort_spans order
+    else:
+        order = np.lexsort((-e, s))  # stable, by start then longest first, as sort_spans
+        s, e, codes = s[order], e[order], codes[order]
+    if not _structure_fine(s, e, codes, rules):
+        ordered = spans if order is None else list(map(spans.__getitem__, order.tolist()))
+        problems.extend(_structure_problems(ordered, rules))
+    return problems
+
+
+def _structure_fine(s: Any, e: Any, codes: Any, rules: SchemeRules) -> bool:
+    """Whether the spans (as start, end and label-code arrays in sort_spans order) break
+    no overlap, nesting or edge rule."""
+    import numpy as np
+
+    code_of = rules.codes
+
+    def mask(names: Iterable[str]) -> Any:
+        return np.isin(codes, [code_of[name] for name in names])
+
+    for layer in rules.layers:
+        if layer.no_overlap:
+            m = mask(layer.names)
+            if _any_overlap(s[m], e[m]):
+                return False
+        for label in layer.labels:
+            m = codes == code_of[label.name]
+            if not m.any():
+                continue
+            ls, le = s[m], e[m]
+            if label.self_overlap and _any_overlap(ls, le):
+                return False
+            if label.inside:
+                c = mask(label.inside)
+                if not _all_covered(s[c], e[c], ls, le):
+                    return False
+            if label.no_cross:
+                c = mask(label.no_cross)
+                if _any_crossing(s[c], e[c], ls, le):
+                    return False
+    return True
+
+
+def _any_overlap(starts: Any, ends: Any) -> bool:
+    """Whether a span starts before the furthest end of the ones before it (sorted)."""
+    import numpy as np
+
+    if len(starts) < 2:
+        return False
+    return bool((starts[1:] < np.maximum.accumulate(ends)[:-1]).any())
+
+
+def _all_covered(c_starts: Any, c_ends: Any, starts: Any, ends: Any) -> bool:
+    """Whether each span lies inside some container (containers sorted by start):
+    as :meth:`_Containers.covers`."""
+    import numpy as np
+
+    if not len(c_starts):
+        return False
+    last = np.searchsorted(c_starts, starts, side="right") - 1
+    reach = np.maximum.accumulate(c_ends)
+    return bool(((last >= 0) & (reach[np.maximum(last, 0)] >= ends)).all())
+
+
+#: Above this many span-container pairs the crossing question goes to the Python walk.
+_CROSSING_PAIRS = 4_000_000
+
+
+def _any_crossing(c_starts: Any, c_ends: Any, starts: Any, ends: Any) -> bool:
+    """Whether a span overlaps a container without lying inside it or around it."""
+    if not len(c_starts):
+        return False
+    if len(c_starts) * len(starts) > _CROSSING_PAIRS:
+        return True  # not asked here: the walk finds the answer
+    cs, ce = c_starts[:, None], c_ends[:, None]
+    overlapping = (cs < ends) & (ce > starts)
+    inside = (cs <= starts) & (ends <= ce)
+    around = (starts <= cs) & (ce <= ends)
+    return bool((overlapping & ~inside & ~around).any())
 
 
 def clean_text_pieces(article: Span, spans: list[Span]) -> list[tuple[int, int]]:
@@ -458,11 +614,11 @@ def clean_text_map(
     keep: list[tuple[int, int]] = []
     pos = len(joined) - len(joined.lstrip())
     stop = len(joined.rstrip())
-    for m in re.finditer(r"\n{3,}", joined):
-        if m.end() <= pos or m.start() >= stop:
+    for run_start, run_end in _line_break_runs(joined):
+        if run_end <= pos or run_start >= stop:
             continue
-        keep.append((pos, m.start() + 2))
-        pos = m.end()
+        keep.append((pos, run_start + 2))
+        pos = run_end
     if pos < stop:
         keep.append((pos, stop))
     # Compose the kept stretches with the pieces' places in the document.
@@ -482,6 +638,20 @@ def clean_text_map(
                 clean_pos += hi - lo
         out.append(joined[k_start:k_end])
     return "".join(out), segments
+
+
+_LINE_BREAKS = re.compile(r"\n*")
+
+
+def _line_break_runs(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each run of three or more line breaks: the matches of
+    ``re.finditer(r"\\n{3,}", text)``. ``str.find`` looks for them many times faster than
+    the regex engine scans a non-ASCII string; the regex only measures each run."""
+    start = text.find("\n\n\n")
+    while start >= 0:
+        end = _LINE_BREAKS.match(text, start).end()  # type: ignore[union-attr]
+        yield start, end
+        start = text.find("\n\n\n", end)
 
 
 def clean_text(text: str, article: Span, spans: list[Span]) -> str:

@@ -12,13 +12,15 @@ Offsets are half-open, in Unicode code points (Python ``str`` indices), like the
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from annotator.model import Annotation, AttrValue, LabelScheme, Span, Status
-from annotator.rules import clean_text_map
+from annotator.rules import clean_text_map, sort_spans
 
 # The names the importer (annotator/importers/) reads back, and the derived ones it skips.
 IMPORTED_KEYS = ("id", "url", "text", "spans", "doc_labels", "status", "annotator")
@@ -157,6 +159,7 @@ def build_articles(
     if not articles:
         return []
     boilerplate = [s for s in spans if s.label == "boilerplate"]
+    starts = list(map(_START, spans))
     out = []
     for article in articles:
         a_start, a_end = article.start, article.end
@@ -164,17 +167,14 @@ def build_articles(
         seg_starts = [d for _, d, _ in segments]
         parts: dict[str, dict[str, Any]] = {}
         entities = []
-        for span in spans:
-            if span.start < a_start:
-                continue
-            if span.start >= a_end:
-                break  # sorted by start: nothing further lies inside
+        # The spans starting inside the article (sorted by start: one slice of the list).
+        for span in islice(spans, bisect_left(starts, a_start), bisect_left(starts, a_end)):
             if span.end > a_end:
                 continue
             label = span.label
             if label in entity_names:
                 entities.append(_part(span, to_clean(segments, seg_starts, span.start, span.end)))
-            elif label in PART_LABELS and label not in parts:
+            elif label in _PART_LABELS and label not in parts:
                 parts[label] = _part(span, to_clean(segments, seg_starts, span.start, span.end))
         role = article.attrs.get("role", "main")
         out.append(
@@ -195,9 +195,13 @@ def build_articles(
     return out
 
 
+_START = attrgetter("start")
+_PART_LABELS = frozenset(PART_LABELS)
+
+
 def sorted_spans(spans: list[Span]) -> list[Span]:
     """Text order, a longer span before a shorter one that starts with it."""
-    return sorted(spans, key=lambda s: (s.start, -s.end))
+    return sort_spans(spans)
 
 
 def build_record(
@@ -212,7 +216,7 @@ def build_record(
 
     ``split`` is left None: the splitter fills it in once every site is known.
     """
-    spans = sorted_spans(annotation.spans)
+    spans = sort_spans(annotation.spans)
     return {
         "id": doc_id,
         "url": url,
@@ -220,17 +224,9 @@ def build_record(
         "status": annotation.status,
         "annotator": source,
         "doc_labels": annotation.doc_labels,
-        "spans": [
-            {
-                "id": s.id,
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "text": s.text,
-                "attrs": s.attrs,
-            }
-            for s in spans
-        ],
+        # A Span's __dict__ is exactly an ExportSpan: its six fields, in field order (the
+        # record is written out and dropped; nothing edits it, so no copy is needed).
+        "spans": list(map(vars, spans)),
         "articles": build_articles(text, spans, entity_names),
         "split": None,
     }

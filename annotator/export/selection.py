@@ -10,6 +10,7 @@ of the export would then be wrong.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from annotator.corpus import META_SUFFIX, TEXT_SUFFIX, Corpus, CorpusError, pydantic_problems
-from annotator.model import GOLD, Annotation, DocumentMeta, is_valid_name
-from annotator.rules import Problem, check_annotation
+from annotator.model import GOLD, Annotation, DocumentMeta, is_valid_name, parse_annotation_json
+from annotator.rules import Problem, check_annotation, sha256_text
 
 #: Problems that make the spans' offsets meaningless: never exported, whatever the options.
 FATAL_CODES = frozenset(
@@ -97,7 +98,7 @@ def select_documents(
             yield Left(doc_id, "unreadable", f"{path}: cannot read: {exc.strerror or exc}")
             continue
         try:
-            annotation = Annotation.model_validate_json(data)
+            annotation, columns = parse_annotation_json(data)
         except ValidationError as exc:
             if any(e["type"] == "json_invalid" for e in exc.errors()):
                 yield Left(doc_id, "bad-json", f"{path}: not valid JSON")
@@ -112,12 +113,12 @@ def select_documents(
                 continue
             notes.append(reason)
         try:
-            text = _read_text(corpus, docs_dir, doc_id)
+            text, text_sha = _read_text(corpus, docs_dir, doc_id)
             meta = _read_meta(corpus, docs_dir, doc_id)
         except CorpusError as exc:
             yield Left(doc_id, "bad-document", str(exc))
             continue
-        problems = check_annotation(annotation, text, corpus.scheme)
+        problems = check_annotation(annotation, text, corpus.scheme, text_sha, columns=columns)
         if annotation.doc_id != doc_id:
             problems.append(Problem("wrong-doc", f"doc_id {annotation.doc_id!r} in {doc_id}.json"))
         if source != GOLD and annotation.annotator != source:
@@ -136,12 +137,16 @@ def select_documents(
         yield Taken(doc_id, text, meta.url, annotation, notes)
 
 
-def _read_text(corpus: Corpus, docs_dir: str, doc_id: str) -> str:
+def _read_text(corpus: Corpus, docs_dir: str, doc_id: str) -> tuple[str, str]:
+    """The document's text and the sha256 of its bytes (hashing the bytes read spares
+    encoding the text again to hash it)."""
     try:
         with open(os.path.join(docs_dir, doc_id + TEXT_SUFFIX), "rb") as handle:
-            return handle.read().decode("utf-8")
+            data = handle.read()
+        return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
     except (OSError, UnicodeDecodeError):
-        return corpus.read_text(doc_id)  # raises CorpusError naming the file and the problem
+        text = corpus.read_text(doc_id)  # raises CorpusError naming the file and the problem
+        return text, sha256_text(text)
 
 
 def _read_meta(corpus: Corpus, docs_dir: str, doc_id: str) -> DocumentMeta:

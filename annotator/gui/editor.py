@@ -1,0 +1,241 @@
+"""The open document on screen: its :class:`DocumentSession`, the current span, and the views.
+
+Every controller edits through :meth:`DocumentEditor.run` (or hands a session's result to
+:meth:`DocumentEditor.apply`), so every view refreshes from the :class:`Change` the core
+returns, in one place and in one order. The editor knows nothing about saving, suggestions or
+the document list: it announces what happened with signals the main window wires to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QPlainTextEdit, QTableView
+
+from annotator.edits import Change, EditError
+from annotator.gui.actions import ActionRegistry
+from annotator.gui.attr_editor import AttributeEditor
+from annotator.gui.doc_list import DocumentListModel
+from annotator.gui.doc_panel import DocumentPanel
+from annotator.gui.span_table import SpanTableModel
+from annotator.gui.textview import SpanTextView
+from annotator.model import LabelScheme
+from annotator.rules import Problem
+from annotator.session import DocumentSession
+
+#: The clean text and the problems are recomputed after this pause, not per keystroke.
+PREVIEW_MS = 300
+
+#: A session call that edits: returns what changed (None: nothing did).
+Edit = Callable[[DocumentSession], Change | None]
+
+
+class Notify(Protocol):
+    """Tell the user something (the window's status bar and message log)."""
+
+    def __call__(self, text: str, error: bool = False) -> None: ...
+
+
+class DocumentEditor(QObject):
+    #: A session is now on screen (opened, or reloaded from disk). Emitted after the text and
+    #: span views took it and before the document panel, the messages about it and
+    #: :attr:`documentOpened`, so that listeners' messages come in the order they always did.
+    sessionShown = Signal(object)
+    #: The spans changed; emitted mid-refresh, before the current span is restored, so the
+    #: ghost spans are redrawn against the new spans.
+    spansChanged = Signal()
+    #: An edit was applied and the views refreshed: schedule the save, update the title.
+    applied = Signal()
+    #: After :attr:`applied`: everything, title included, shows the edit (review mode follows).
+    edited = Signal()
+    #: Last thing when a session is shown: its document id.
+    documentOpened = Signal(str)
+
+    def __init__(
+        self,
+        scheme: LabelScheme,
+        *,
+        view: SpanTextView,
+        span_model: SpanTableModel,
+        span_table: QTableView,
+        attr_editor: AttributeEditor,
+        doc_panel: DocumentPanel,
+        preview: QPlainTextEdit,
+        doc_model: DocumentListModel,
+        message: Notify,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.scheme = scheme
+        self.view = view
+        self.span_model = span_model
+        self.span_table = span_table
+        self.attr_editor = attr_editor
+        self.doc_panel = doc_panel
+        self.preview = preview
+        self.doc_model = doc_model
+        self.message = message
+        self.session: DocumentSession | None = None
+        self.current_span: str | None = None
+        self.undo_action: QAction | None = None
+        self.redo_action: QAction | None = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(PREVIEW_MS)
+        self._refresh_timer.timeout.connect(self.refresh_slow_panels)
+
+    def add_actions(self, registry: ActionRegistry) -> None:
+        self.undo_action = registry.add("Undo", ["Ctrl+Z"], self.undo, "Edit")
+        self.redo_action = registry.add("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, "Edit")
+
+    # ------------------------------------------------------------------ showing a session
+
+    def show_session(self, session: DocumentSession) -> None:
+        """Put ``session`` on screen in every view (a new document, or one reloaded)."""
+        self.session = session
+        self.current_span = None
+        self.view.set_document(session.text, session.spans, self.scheme)
+        self.span_model.set_spans(session.spans)
+        self.attr_editor.set_span(None)
+        self.sessionShown.emit(session)
+        self.refresh_doc_panel()
+        # A file that loaded has passed every check already: no need to check it again.
+        self.refresh_slow_panels(check=False)
+        self._update_history_actions()
+        if session.recovery is not None:
+            self.message(session.recovery.message)
+        if session.read_only:
+            self.message(
+                f"{session.path} failed to load and is shown read-only (never overwritten): "
+                + "; ".join(p.message for p in session.load_problems[:3]),
+                error=True,
+            )
+        if not session.read_only:
+            self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
+        self.documentOpened.emit(session.doc_id)
+
+    def pause_refresh(self) -> None:
+        """Closing: the delayed preview and problems are not worth computing any more."""
+        self._refresh_timer.stop()
+
+    # ------------------------------------------------------------------ editing
+
+    def run(self, action: Edit, current: str | None = None) -> Change | None:
+        """Run one session edit, show an error instead of raising, refresh."""
+        if self.session is None:
+            return None
+        try:
+            change = action(self.session)
+        except EditError as exc:
+            self.message(str(exc), error=True)
+            return None
+        self.apply(change, current)
+        return change
+
+    def apply(self, change: Change | None, current: str | None = None) -> None:
+        """Refresh every view from what the edit reports; ``current`` becomes the current span."""
+        session = self.session
+        if change is None or session is None:
+            return
+        if change.spans_changed:
+            self.view.update_spans(session.spans, change)
+            self.span_model.refresh(session.spans, change)
+            self.spansChanged.emit()
+        if current is not None:
+            self.set_current_span(current)
+        elif self.current_span is not None and session.span(self.current_span) is None:
+            self.set_current_span(None)
+        elif self.current_span in change.modified:
+            self.attr_editor.set_span(session.span(self.current_span))
+            self._select_span_row(self.current_span)
+        if change.doc_labels or change.status:
+            self.refresh_doc_panel()
+        self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
+        self._refresh_timer.start()
+        self._update_history_actions()
+        self.applied.emit()
+        self.edited.emit()
+
+    def undo(self) -> None:
+        if self.session is None:
+            return
+        change = self.session.undo()
+        if change is None:
+            self.message("Nothing to undo")
+        self.apply(change)
+
+    def redo(self) -> None:
+        if self.session is None:
+            return
+        change = self.session.redo()
+        if change is None:
+            self.message("Nothing to redo")
+        self.apply(change)
+
+    def _update_history_actions(self) -> None:
+        """The Undo and Redo menu entries name what they would undo or redo."""
+        session = self.session
+        if session is None or self.undo_action is None or self.redo_action is None:
+            return
+        history = session.history
+        self.undo_action.setText("Undo" + (f" {history.undo_text}" if history.can_undo else ""))
+        self.redo_action.setText("Redo" + (f" {history.redo_text}" if history.can_redo else ""))
+
+    # ------------------------------------------------------------------ the current span
+
+    def set_current_span(self, span_id: str | None) -> None:
+        session = self.session
+        span = session.span(span_id) if session and span_id else None
+        self.current_span = span.id if span else None
+        self.view.set_current_span(self.current_span)
+        self.attr_editor.set_span(span, read_only=bool(session and session.read_only))
+        self._select_span_row(self.current_span)
+
+    def _select_span_row(self, span_id: str | None) -> None:
+        row = self.span_model.row_of(span_id)
+        selection = self.span_table.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            return
+        index = self.span_model.index(row, 0)
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.span_table.scrollTo(index)
+
+    def on_span_row(self, index: QModelIndex) -> None:
+        """A click in the span list: that span becomes current, the cursor goes to its start."""
+        span = self.span_model.span_at(index.row())
+        if span is not None:
+            self.set_current_span(span.id)
+            self.view.select_cp(span.start, span.start)
+
+    def on_problem(self, span_id: str) -> None:
+        """A problem in the document panel names a span: make it current."""
+        if self.session and self.session.span(span_id):
+            self.set_current_span(span_id)
+
+    # ------------------------------------------------------------------ the document panel
+
+    def refresh_doc_panel(self) -> None:
+        if self.session is not None:
+            self.doc_panel.show_annotation(self.session.annotation, self.session.read_only)
+
+    def refresh_slow_panels(self, check: bool = True) -> None:
+        """The clean text and the problems: recomputed after a pause, not per keystroke."""
+        session = self.session
+        if session is None:
+            return
+        self.preview.setPlainText(session.clean_preview())
+        if session.read_only or not check:
+            self.show_problems(session.load_problems)
+        else:
+            self.show_problems(session.problems())
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        self.doc_panel.show_problems(problems)

@@ -1,0 +1,202 @@
+"""Marking and changing spans from the keyboard: label keys, line mode, mark all, relabel,
+edge moves, span cycling, deleting, attributes.
+
+Each command turns the view's selection or the current span into one session edit run
+through the :class:`DocumentEditor`; the session decides what the edit does (trimming,
+overlap rules), this module only decides which edit the key means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+
+from annotator.edits import Change, EditError
+from annotator.gui.actions import ActionRegistry
+from annotator.gui.attr_editor import AttributeEditor
+from annotator.gui.editor import DocumentEditor
+from annotator.gui.palette import swatch
+from annotator.gui.textview import SpanTextView
+from annotator.model import AttrValue
+from annotator.session import DocumentSession
+
+#: A session call that marks: what changed and the new span's id (None: nothing to mark).
+MarkEdit = Callable[[DocumentSession], tuple[Change, str] | None]
+
+
+class MarkingController(QObject):
+    #: Escape: no current span. The current suggestion goes too (wired by the window).
+    currentCleared = Signal()
+
+    def __init__(
+        self,
+        editor: DocumentEditor,
+        view: SpanTextView,
+        attr_editor: AttributeEditor,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.view = view
+        self.attr_editor = attr_editor
+        self.message = editor.message
+        self.label_actions: dict[str, QAction] = {}
+        self.line_actions: dict[str, QAction] = {}
+        self.trim_action: QAction | None = None
+
+    def add_actions(self, registry: ActionRegistry) -> None:
+        a = registry.add
+        for label in self.editor.scheme.labels():
+            key = [label.key] if label.key else []
+            act = a(f"Mark {label.name}", key, lambda n=label.name: self.mark_label(n), "Marking")
+            act.setIcon(swatch(label.color))
+            act.setIconText(f"{label.name} ({label.key})" if label.key else label.name)
+            act.setToolTip(
+                f"{label.description or label.name} — mark the selection, or relabel the current span"
+            )
+            self.label_actions[label.name] = act
+            line_key = [f"Shift+{label.key.upper()}"] if label.key else []
+            self.line_actions[label.name] = a(
+                f"Mark line(s) as {label.name}",
+                line_key,
+                lambda n=label.name: self.mark_lines(n),
+                "Line mode",
+            )
+        self.trim_action = a(
+            "Trim white space of new spans", ["Ctrl+T"], lambda: None, "Marking",
+            checkable=True, checked=True,
+        )
+        a("Mark all occurrences of the current span", ["Ctrl+M"], self.mark_all_occurrences, "Marking")
+        a("Delete the current span", ["Delete", "Backspace"], self.delete_current, "Spans")
+        # Tab cycles spans in the text only: in the side panels it moves the focus as usual.
+        v = self.view
+        a("Next span", ["Tab"], lambda: self.cycle_span(1), "Spans", widget=v)
+        a("Previous span", ["Shift+Tab", "Backtab"], lambda: self.cycle_span(-1), "Spans", widget=v)
+        a("No current span", ["Escape"], self.clear_current, "Spans")
+        for text, keys, edge, direction, unit in (
+            ("Move span end right", "Alt+Right", "end", 1, "char"),
+            ("Move span end left", "Alt+Left", "end", -1, "char"),
+            ("Move span start right", "Alt+Shift+Right", "start", 1, "char"),
+            ("Move span start left", "Alt+Shift+Left", "start", -1, "char"),
+            ("Move span end a word right", "Ctrl+Alt+Right", "end", 1, "word"),
+            ("Move span end a word left", "Ctrl+Alt+Left", "end", -1, "word"),
+            ("Move span start a word right", "Ctrl+Alt+Shift+Right", "start", 1, "word"),
+            ("Move span start a word left", "Ctrl+Alt+Shift+Left", "start", -1, "word"),
+        ):
+            a(text, [keys], lambda e=edge, d=direction, u=unit: self.move_edge(e, d, u), "Spans")
+        a("Edit the current span's attributes", ["F2"], self.focus_attributes, "Spans")
+
+        # Moving by lines and blocks belongs with line mode: it is how a block is walked.
+        a("Next line", ["Alt+Down"], lambda: v.move_lines(1), "Line mode")
+        a("Previous line", ["Alt+Up"], lambda: v.move_lines(-1), "Line mode")
+        a("Extend selection to the next line", ["Alt+Shift+Down"],
+          lambda: v.move_lines(1, extend=True), "Line mode")
+        a("Extend selection to the previous line", ["Alt+Shift+Up"],
+          lambda: v.move_lines(-1, extend=True), "Line mode")
+        a("Next block", ["Ctrl+Down"], lambda: v.move_blocks(1), "Line mode")
+        a("Previous block", ["Ctrl+Up"], lambda: v.move_blocks(-1), "Line mode")
+        a("Extend selection to the next block", ["Ctrl+Shift+Down"],
+          lambda: v.move_blocks(1, extend=True), "Line mode")
+        a("Extend selection to the previous block", ["Ctrl+Shift+Up"],
+          lambda: v.move_blocks(-1, extend=True), "Line mode")
+
+    # ------------------------------------------------------------------ marking
+
+    def mark_label(self, label: str) -> None:
+        """The label's key: mark the selection, or relabel the current span when none."""
+        if self.editor.session is None:
+            return
+        start, end = self.view.selection_cp()
+        if start == end:
+            current = self.editor.current_span
+            if current is not None:
+                self.editor.run(lambda s: s.relabel(current, label))
+            else:
+                self.message(f"Select some text first, then press the key of {label}")
+            return
+        trim = self.trim_action is None or self.trim_action.isChecked()
+        self._mark(lambda s: s.mark(label, start, end, trim=trim), end)
+
+    def mark_lines(self, label: str) -> None:
+        """Line mode: mark the current line, or every line the selection touches."""
+        if self.editor.session is None:
+            return
+        start, end = self.view.line_range_cp()
+        had_selection = self.view.selection_cp()[0] != self.view.selection_cp()[1]
+        self._mark(lambda s: s.mark(label, start, end, trim=True), end)
+        if not had_selection:
+            # Ready for the next line: a menu is marked by pressing the key line after line.
+            self.view.move_lines(1)
+
+    def _mark(self, run: MarkEdit, collapse_at: int) -> None:
+        session = self.editor.session
+        if session is None:
+            return
+        try:
+            result = run(session)
+        except EditError as exc:
+            self.message(str(exc), error=True)
+            return
+        if result is None:
+            self.message("Nothing to mark there (empty, or already marked)")
+            return
+        change, span_id = result
+        # The selection collapses first: the new span, not the selection, is what is current.
+        self.view.select_cp(collapse_at, collapse_at)
+        self.editor.apply(change, current=span_id)
+
+    def mark_all_occurrences(self) -> None:
+        session = self.editor.session
+        span = session.span(self.editor.current_span) if session else None
+        if span is None:
+            self.message("Mark one occurrence first (it becomes the current span), then Ctrl+M")
+            return
+        change = self.editor.run(
+            lambda s: s.mark_occurrences(span.label, span.text, attrs=dict(span.attrs)), span.id
+        )
+        if change is None:
+            self.message(f"No other unmarked occurrence of {span.text[:30]!r}")
+            return
+        count = len(change.added)
+        self.message(
+            f"Marked {count} more occurrence{'s' * (count != 1)} of {span.text[:30]!r} as {span.label}"
+        )
+
+    # ------------------------------------------------------------------ the current span
+
+    def delete_current(self) -> None:
+        span_id = self.editor.current_span
+        if span_id is None:
+            self.message("No current span to delete (Tab selects one)")
+            return
+        self.editor.run(lambda s: s.delete(span_id))
+
+    def cycle_span(self, step: int) -> None:
+        session = self.editor.session
+        if session is None:
+            return
+        span = session.next_span(self.editor.current_span, step, pos=self.view.cursor_cp())
+        self.editor.set_current_span(span.id if span else None)
+
+    def clear_current(self) -> None:
+        self.currentCleared.emit()
+        self.editor.set_current_span(None)
+        pos = self.view.cursor_cp()
+        self.view.select_cp(pos, pos)
+
+    def move_edge(self, edge: str, direction: int, unit: str) -> None:
+        span_id = self.editor.current_span
+        if span_id is None:
+            self.message("No current span (Tab selects one)")
+            return
+        self.editor.run(lambda s: s.move_edge(span_id, edge, direction, unit))
+
+    def focus_attributes(self) -> None:
+        if not self.attr_editor.focus_first():
+            self.message("The current span has no attributes")
+
+    def set_attr(self, span_id: str, name: str, value: AttrValue | None) -> None:
+        """An attribute typed in the attribute editor (already validated there)."""
+        self.editor.run(lambda s: s.set_attr(span_id, name, value))

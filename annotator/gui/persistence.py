@@ -1,0 +1,214 @@
+"""Keeping the open document saved: the autosave, saving on switch and quit, conflicts.
+
+The session does the writing (atomic, journalled) and detects a file changed on disk; this
+module decides *when*: 0.4 s after the last edit, before another document opens, on quit,
+and it notices other writers through a folder watcher and the window's focus. When both
+sides changed it asks Reload or Keep mine; the other version is kept in ``.conflicts/``.
+It also owns the title bar, because the title says whether the document is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from annotator.corpus import AnnotatorLock, ConflictError, CorpusError
+from annotator.gui.actions import ActionRegistry
+from annotator.gui.editor import DocumentEditor
+from annotator.session import DocumentSession, reload_session
+
+AUTOSAVE_MS = 400
+
+#: Asks what to do about a file changed on disk (its path): "reload" or "keep".
+AskConflict = Callable[[str], str]
+
+
+def ask_conflict_dialog(parent: QWidget, path: str) -> str:
+    """Ask what to do about a file changed on disk: "reload" or "keep"."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("File changed on disk")
+    box.setText(f"{path} was changed on disk by someone else since you opened it.")
+    box.setInformativeText(
+        "Reload: take their version (yours is kept as a copy in .conflicts/).\n"
+        "Keep mine: save your version (theirs is kept as a copy in .conflicts/)."
+    )
+    reload_button = box.addButton("Reload", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return "reload" if box.clickedButton() is reload_button else "keep"
+
+
+class PersistenceController(QObject):
+    def __init__(
+        self,
+        editor: DocumentEditor,
+        window: QWidget,
+        *,
+        corpus_name: str,
+        annotator: str,
+        state_label: QLabel,
+        ask: AskConflict,
+        lock: AnnotatorLock | None = None,
+        autosave_ms: int = AUTOSAVE_MS,
+    ) -> None:
+        super().__init__(window)
+        self.editor = editor
+        self.window = window
+        self.corpus_name = corpus_name
+        self.annotator = annotator
+        self.state_label = state_label
+        # Looked up through the caller at each conflict, so a test can answer for the user.
+        self.ask = ask
+        self.lock = lock
+        self.message = editor.message
+        #: Set while the window closes: a late watcher or focus check must not reload then.
+        self.closing = False
+        self._resolving = False
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(autosave_ms)
+        self._autosave.timeout.connect(self.save_now)
+        # Someone else writing our file (shared folder, git pull) is noticed at once.
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(lambda _p: QTimer.singleShot(0, self.check_disk))
+
+    def add_actions(self, registry: ActionRegistry) -> None:
+        registry.add("Save now", ["Ctrl+S"], self.save_now, "File")
+        registry.add("Reload from disk", ["Ctrl+Shift+R"], self.reload_from_disk, "File")
+
+    # ------------------------------------------------------------------ following the editor
+
+    def on_session_shown(self, session: DocumentSession) -> None:
+        self.update_title()
+        self._watch(session)
+
+    def on_applied(self) -> None:
+        """An edit: save after a pause (every further edit restarts it); the title says unsaved."""
+        self._autosave.start()
+        self.update_title()
+
+    def _watch(self, session: DocumentSession) -> None:
+        """Watch only the open document's folder: one watched folder, whatever the corpus size."""
+        if self._watcher.directories():
+            self._watcher.removePaths(self._watcher.directories())
+        if session.path.parent.is_dir():
+            self._watcher.addPath(str(session.path.parent))
+
+    def update_title(self) -> None:
+        session = self.editor.session
+        if session is None:
+            self.window.setWindowTitle(f"{self.corpus_name} — {self.annotator}")
+            return
+        if session.read_only:
+            state = "read-only"
+        elif session.dirty:
+            state = "unsaved"
+        else:
+            state = "saved"
+        self.window.setWindowTitle(f"{session.doc_id} — {self.corpus_name} — {self.annotator} — {state}")
+        self.state_label.setText(state)
+
+    # ------------------------------------------------------------------ saving
+
+    def save_now(self) -> bool:
+        """Save the open document if it changed; True when nothing is left unsaved."""
+        self._autosave.stop()
+        session = self.editor.session
+        if session is None or session.read_only:
+            return True
+        try:
+            session.save()
+        except ConflictError:
+            return self.resolve_conflict()
+        except (CorpusError, OSError) as exc:
+            # The journal still holds every change: nothing is lost, but say it loudly.
+            self.message(f"Could not save {session.path}: {exc}", error=True)
+            return False
+        self.update_title()
+        return True
+
+    def flush(self) -> bool:
+        """Before switching document or quitting: save, settling a conflict if any."""
+        return self.save_now()
+
+    def resolve_conflict(self) -> bool:
+        session = self.editor.session
+        if session is None:
+            return True
+        if self._resolving:
+            return False  # one question at a time (the autosave may fire while it is open)
+        self._resolving = True
+        try:
+            choice = self.ask(str(session.path))
+        finally:
+            self._resolving = False
+        try:
+            if choice == "reload":
+                new, kept = reload_session(session)
+                self.editor.show_session(new)
+                self.message(
+                    f"Reloaded {session.doc_id} from disk"
+                    + (f"; your unsaved version is kept in {kept}" if kept else "")
+                )
+            else:
+                kept = session.overwrite_theirs()
+                self.update_title()
+                self.message(
+                    f"Saved your version of {session.doc_id}"
+                    + (f"; the version on disk is kept in {kept}" if kept else "")
+                )
+        except CorpusError as exc:
+            self.message(str(exc), error=True)
+            return False
+        return True
+
+    def check_disk(self) -> None:
+        """The file changed under us? Reload when we have nothing unsaved, else ask."""
+        session = self.editor.session
+        if session is None or self.closing or not session.disk_changed():
+            return
+        if session.dirty:
+            self.resolve_conflict()
+            return
+        try:
+            new, _ = reload_session(session)
+        except CorpusError as exc:
+            self.message(str(exc), error=True)
+            return
+        self.editor.show_session(new)
+        self.message(f"{session.doc_id} was changed on disk; reloaded (you had no unsaved changes)")
+
+    def reload_from_disk(self) -> None:
+        session = self.editor.session
+        if session is None:
+            return
+        new, kept = reload_session(session)
+        self.editor.show_session(new)
+        self.message(
+            f"Reloaded {session.doc_id}" + (f"; your unsaved version is kept in {kept}" if kept else "")
+        )
+
+    def quit(self) -> bool:
+        """The window closes: save (or have the user accept the journal), release everything.
+
+        False when the user chose to stay because the save failed.
+        """
+        self.closing = True
+        if not self.flush():
+            answer = QMessageBox.question(
+                self.window,
+                "Not saved",
+                "The document could not be saved (see the status bar). Your changes are kept in "
+                "the journal and restored at the next start. Quit anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.closing = False
+                return False
+        if self.editor.session is not None:
+            self.editor.session.close()
+        if self.lock is not None:
+            self.lock.release()
+        return True
