@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Annotated, Literal, NamedTuple
 
@@ -299,7 +299,6 @@ class CorpusManifest(_Strict):
 # coercion, an error, an unusual key order) is handed to pydantic, unchanged.
 
 _SPAN_FIELDS = ("id", "start", "end", "label", "text", "attrs")
-_SPAN_COLUMNS = tuple(itemgetter(name) for name in _SPAN_FIELDS)
 # Span.id's length limits, read from the model so that the two cannot drift apart.
 _SPAN_ID_LENGTH = tuple(
     getattr(m, name)
@@ -307,6 +306,7 @@ _SPAN_ID_LENGTH = tuple(
     for m in Span.model_fields["id"].metadata
     if hasattr(m, name)
 )
+_SPAN_COLUMNS = tuple(itemgetter(name) for name in _SPAN_FIELDS)
 _STR = {str}
 _INT = {int}
 _DICT = {dict}
@@ -337,12 +337,12 @@ class SpanColumns(NamedTuple):
     reading every span's attributes again.
     """
 
-    ids: list[str]
-    starts: list[int]
-    ends: list[int]
-    labels: list[str]
-    texts: list[str]
-    attrs: list[dict[str, AttrValue]]
+    ids: Sequence[str]
+    starts: Sequence[int]
+    ends: Sequence[int]
+    labels: Sequence[str]
+    texts: Sequence[str]
+    attrs: Sequence[dict[str, AttrValue]]
 
 
 def parse_annotation_json(data: bytes | str) -> tuple[Annotation, SpanColumns | None]:
@@ -393,12 +393,13 @@ def _spans_from_plain(raw: list[object]) -> tuple[list[Span], SpanColumns] | Non
     fields in field order (as the tool writes them), each of the strict type, within the
     constraints; None otherwise."""
     try:
-        # dict.keys raises TypeError on anything but a JSON object.
-        if set(map(tuple, map(dict.keys, raw))) != {_SPAN_FIELDS}:
+        if set(map(tuple, raw)) != {_SPAN_FIELDS}:  # type: ignore[arg-type]
             return None
-    except TypeError:
+        # A list of the six names has those "keys" too, but is no JSON object: getting an
+        # item by name out of it raises TypeError.
+        columns = SpanColumns(*(list(map(get, raw)) for get in _SPAN_COLUMNS))
+    except TypeError:  # an item that is not iterable, or not an object
         return None
-    columns = SpanColumns(*(list(map(get, raw)) for get in _SPAN_COLUMNS))
     ids, starts, ends, labels, texts, attrs = columns
     try:
         # str.join takes strings only: the cheapest whole-list type check of short strings.
@@ -409,8 +410,7 @@ def _spans_from_plain(raw: list[object]) -> tuple[list[Span], SpanColumns] | Non
     id_lengths = set(map(len, ids))
     if not (
         set(map(type, texts)) == _STR
-        and set(map(type, starts)) == _INT  # not bool: type(True) is bool
-        and set(map(type, ends)) == _INT
+        and set(map(type, chain(starts, ends))) == _INT  # not bool: type(True) is bool
         and set(map(type, attrs)) == _DICT
         and min(starts) >= 0
         and min(ends) >= 0

@@ -15,11 +15,11 @@ import hashlib
 import re
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import accumulate, compress, repeat
-from operator import attrgetter
+from operator import attrgetter, lt, sub
 from typing import Any
 
 from annotator.model import (
@@ -101,6 +101,22 @@ class LabelRules:
     label: LabelDef
     attrs: dict[str, AttributeDef]
     required: tuple[str, ...]
+    #: Per attribute, a quick "this value is fine"; a False is explained by check_attr_value.
+    accepts: dict[str, Callable[[object], bool]]
+
+
+def _accepts(attr: AttributeDef) -> Callable[[object], bool]:
+    """A cheap test that is True only for values :func:`check_attr_value` accepts."""
+    if attr.type == "list":
+        return lambda v: type(v) is list and all(type(x) is str for x in v)
+    if attr.type == "choice":
+        values = frozenset(attr.values or ())
+        return lambda v: type(v) is str and v in values
+    if attr.type == "date":
+        return lambda v: type(v) is str and is_iso_date(v)
+    if attr.type == "email":
+        return lambda v: type(v) is str and EMAIL_RE.match(v) is not None
+    return lambda v: type(v) is str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +144,15 @@ class SchemeRules:
     span they cost more than the checks themselves on a large file.
     """
 
-    __slots__ = ("codes", "doc_labels", "label_names", "labels", "layers", "with_attrs")
+    __slots__ = (
+        "codes",
+        "doc_labels",
+        "label_names",
+        "labels",
+        "layers",
+        "overlap_layer",
+        "with_attrs",
+    )
 
     def __init__(self, scheme: LabelScheme) -> None:
         self.labels: dict[str, LabelRules] = {}
@@ -137,7 +161,8 @@ class SchemeRules:
             for attr in label.attrs:
                 attrs.setdefault(attr.name, attr)  # the first wins, as in LabelDef.attr()
             required = tuple(a.name for a in label.attrs if a.required)
-            self.labels.setdefault(label.name, LabelRules(label, attrs, required))
+            accepts = {name: _accepts(attr) for name, attr in attrs.items()}
+            self.labels.setdefault(label.name, LabelRules(label, attrs, required, accepts))
         self.label_names = frozenset(self.labels)
         #: A small integer per label, for the vectorised checks of large files.
         self.codes = {name: i for i, name in enumerate(self.labels)}
@@ -160,6 +185,12 @@ class SchemeRules:
             )
             for layer in scheme.layers
         )
+        #: label -> the index of its layer, for the layers whose spans may not overlap.
+        self.overlap_layer: dict[str, int] = {}
+        for index, layer in enumerate(scheme.layers):
+            if layer.no_overlap:
+                for lb in layer.labels:
+                    self.overlap_layer.setdefault(lb.name, index)
         self.doc_labels: dict[str, DocLabelDef] = {}
         for definition in scheme.doc_labels:
             self.doc_labels.setdefault(definition.name, definition)
@@ -208,7 +239,11 @@ def _attr_problems(span: Span, rules: SchemeRules) -> list[Problem]:
         return []
     problems = []
     attrs = span.attrs
+    accepts = label.accepts
     for name, value in attrs.items():
+        accept = accepts.get(name)
+        if accept is not None and accept(value):
+            continue
         attr = label.attrs.get(name)
         if attr is None:
             problems.append(
@@ -220,7 +255,9 @@ def _attr_problems(span: Span, rules: SchemeRules) -> list[Problem]:
             problems.append(Problem("bad-attr", reason, span.id))
     for name in label.required:
         if name not in attrs:
-            problems.append(Problem("missing-attr", f"required attribute {name!r} is missing", span.id))
+            problems.append(
+                Problem("missing-attr", f"required attribute {name!r} is missing", span.id)
+            )
     return problems
 
 
@@ -232,7 +269,11 @@ def _overlaps(spans: list[Span], code: str, what: str) -> list[Problem]:
     for span in spans:
         if span.start < reach_end:
             problems.append(
-                Problem(code, f"{what}: {span.label} [{span.start}, {span.end}) overlaps span {reach_id}", span.id)
+                Problem(
+                    code,
+                    f"{what}: {span.label} [{span.start}, {span.end}) overlaps span {reach_id}",
+                    span.id,
+                )
             )
         if span.end > reach_end:
             reach_end, reach_id = span.end, span.id
@@ -340,12 +381,14 @@ def check_annotation(
         )
     rules = scheme_rules(scheme)
     spans = annotation.spans
+    if columns is not None and len(columns.starts) != len(spans):
+        columns = None  # not these spans' columns
     if not spans:
         pass
     elif len(spans) < NUMPY_FROM:
-        problems.extend(_small_span_problems(spans, text, rules))
+        problems.extend(_small_span_problems(spans, text, rules, columns))
     else:
-        if columns is None or len(columns.starts) != len(spans):
+        if columns is None:
             columns = SpanColumns(*(list(map(get, spans)) for get in _COLUMN_GETTERS))
         problems.extend(_large_span_problems(spans, columns, text, rules))
 
@@ -366,7 +409,9 @@ def check_annotation(
 _COLUMN_GETTERS = (_ID, _START, _END, _LABEL, _TEXT, _ATTRS)
 
 
-def _small_span_problems(spans: list[Span], text: str, rules: SchemeRules) -> list[Problem]:
+def _small_span_problems(
+    spans: list[Span], text: str, rules: SchemeRules, columns: SpanColumns | None = None
+) -> list[Problem]:
     """Offsets, texts, labels, attributes and structure: the reference implementation,
     and the fastest one for the few dozen spans of a usual document."""
     problems = []
@@ -374,11 +419,25 @@ def _small_span_problems(spans: list[Span], text: str, rules: SchemeRules) -> li
     known = rules.label_names
     with_attrs = rules.with_attrs
     # A quick whole-list question first; the spans are walked one by one only if it fails.
-    if not (
-        len({s.id for s in spans}) == len(spans)
-        and all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for s in spans)
-        and known.issuperset(map(_LABEL, spans))
-    ):
+    if columns is not None:
+        ids, starts, ends, labels, texts, _ = columns
+        fine = (
+            len(set(ids)) == len(ids)
+            and min(starts) >= 0
+            and max(ends) <= n
+            and all(map(lt, starts, ends))
+            and list(map(len, texts)) == list(map(sub, ends, starts))
+            # Same length, and the text there starts with it: equal, without a copy.
+            and all(map(text.startswith, texts, starts, ends))
+            and known.issuperset(labels)
+        )
+    else:
+        fine = (
+            len({s.id for s in spans}) == len(spans)
+            and all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for s in spans)
+            and known.issuperset(map(_LABEL, spans))
+        )
+    if not fine:
         problems.extend(_span_problems(spans, text, known))
     for span in spans:
         if span.attrs or span.label in with_attrs:
@@ -391,12 +450,22 @@ def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem
     """Overlap, nesting and edge rules; ``ordered`` is in :func:`sort_spans` order."""
     problems: list[Problem] = []
     by_label: dict[str, list[Span]] = {}
+    by_layer: dict[int, list[Span]] = {}  # of the layers with no_overlap, by index
+    overlap_layer = rules.overlap_layer
     for span in ordered:
-        group = by_label.get(span.label)
+        label = span.label
+        group = by_label.get(label)
         if group is None:
-            by_label[span.label] = [span]
+            by_label[label] = [span]
         else:
             group.append(span)
+        layer_index = overlap_layer.get(label)
+        if layer_index is not None:
+            group = by_layer.get(layer_index)
+            if group is None:
+                by_layer[layer_index] = [span]
+            else:
+                group.append(span)
     containers: dict[tuple[str, ...], _Containers] = {}
 
     def containers_of(names: tuple[str, ...]) -> _Containers:
@@ -409,14 +478,11 @@ def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem
             containers[names] = found
         return found
 
-    for layer in rules.layers:
+    for layer_index, layer in enumerate(rules.layers):
         if layer.no_overlap:
-            present = [name for name in layer.names if name in by_label]
-            if len(present) == 1:
-                in_layer = by_label[present[0]]
-            else:
-                in_layer = [s for s in ordered if s.label in layer.names] if present else []
-            problems.extend(_overlaps(in_layer, "overlap", f"spans of layer {layer.name!r} may not overlap"))
+            in_layer = by_layer.get(layer_index, [])
+            what = f"spans of layer {layer.name!r} may not overlap"
+            problems.extend(_overlaps(in_layer, "overlap", what))
         for label in layer.labels:
             spans = by_label.get(label.name)
             if not spans:

@@ -22,8 +22,12 @@ class JsonlWriter(PerSplitFileWriter):
     def write_serialized(self, line: bytes, split: str | None) -> None:
         # The spooled line is already the record: only its last key changes. Patching the
         # bytes spares a parse and a dump per document.
-        if split is not None:
-            if not line.endswith(NULL_SPLIT_TAIL):
-                raise ValueError("a spooled record does not end with its split")
-            line = b'%s"split":%s}\n' % (line[: -len(NULL_SPLIT_TAIL)], orjson.dumps(split))
-        self.handles[self.stem(split)].write(line)
+        handle = self.handles[self.stem(split)]
+        if split is None:
+            handle.write(line)
+            return
+        if not line.endswith(NULL_SPLIT_TAIL):
+            raise ValueError("a spooled record does not end with its split")
+        # The record without its tail (a view: no copy of the tens of kB), then the new tail.
+        handle.write(memoryview(line)[: -len(NULL_SPLIT_TAIL)])
+        handle.write(b'"split":%s}\n' % orjson.dumps(split))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,6 +58,9 @@ class ExportManifest(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+_LABEL = itemgetter("label")
+
+
 class DocSummary:
     """What the manifest counts of one document, kept between the two passes of an export."""
 
@@ -65,7 +70,9 @@ class DocSummary:
         self.doc_id = doc_id
         self.site = site
         self.articles = len(record["articles"])
-        self.labels = Counter(s["label"] for s in record["spans"])
+        # The span labels as they come; counted once per split at the end (a Counter per
+        # document, merged one by one, cost more than the rest of the manifest).
+        self.labels: tuple[str, ...] = tuple(map(_LABEL, record["spans"]))
         self.doc_labels: dict[str, str] = record["doc_labels"]
 
 
@@ -76,16 +83,23 @@ class Tally:
         self.documents = 0
         self.sites: set[str] = set()
         self.articles = 0
-        self.labels: Counter[str] = Counter()
+        self._labels: list[tuple[str, ...]] = []
         self.doc_labels: dict[str, Counter[str]] = {}
+
+    @property
+    def labels(self) -> Counter[str]:
+        return Counter(chain.from_iterable(self._labels))
 
     def add(self, doc: DocSummary) -> None:
         self.documents += 1
         self.sites.add(doc.site)
         self.articles += doc.articles
-        self.labels.update(doc.labels)
+        self._labels.append(doc.labels)
         for name, value in doc.doc_labels.items():
-            self.doc_labels.setdefault(name, Counter())[value] += 1
+            counts = self.doc_labels.get(name)
+            if counts is None:
+                counts = self.doc_labels[name] = Counter()
+            counts[value] += 1
 
     def to_model(self) -> SplitCounts:
         return SplitCounts(

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from annotator.corpus import META_SUFFIX, TEXT_SUFFIX, Corpus, CorpusError, pydantic_problems
+from annotator.corpus import (
+    META_SUFFIX,
+    TEXT_SUFFIX,
+    Corpus,
+    CorpusError,
+    pydantic_problems,
+    read_file_bytes,
+)
 from annotator.model import GOLD, Annotation, DocumentMeta, is_valid_name, parse_annotation_json
 from annotator.rules import Problem, check_annotation, sha256_text
 
@@ -90,10 +97,9 @@ def select_documents(
         if doc_id not in annotated:
             yield Left(doc_id, "no-annotation", f"no annotation by {source!r}")
             continue
-        path = os.path.join(source_dir, f"{doc_id}.json")
+        path = f"{source_dir}{os.sep}{doc_id}.json"
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_file_bytes(path)
         except OSError as exc:
             yield Left(doc_id, "unreadable", f"{path}: cannot read: {exc.strerror or exc}")
             continue
@@ -141,8 +147,7 @@ def _read_text(corpus: Corpus, docs_dir: str, doc_id: str) -> tuple[str, str]:
     """The document's text and the sha256 of its bytes (hashing the bytes read spares
     encoding the text again to hash it)."""
     try:
-        with open(os.path.join(docs_dir, doc_id + TEXT_SUFFIX), "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(f"{docs_dir}{os.sep}{doc_id}{TEXT_SUFFIX}")
         return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
     except (OSError, UnicodeDecodeError):
         text = corpus.read_text(doc_id)  # raises CorpusError naming the file and the problem
@@ -150,10 +155,9 @@ def _read_text(corpus: Corpus, docs_dir: str, doc_id: str) -> tuple[str, str]:
 
 
 def _read_meta(corpus: Corpus, docs_dir: str, doc_id: str) -> DocumentMeta:
-    path = os.path.join(docs_dir, doc_id + META_SUFFIX)
+    path = f"{docs_dir}{os.sep}{doc_id}{META_SUFFIX}"
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(path)
     except OSError:
         return corpus.read_meta(doc_id)  # raises CorpusError naming the file and the problem
     try:
