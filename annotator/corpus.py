@@ -39,7 +39,7 @@ from annotator.model import (
     parse_annotation_json,
     utc_now,
 )
-from annotator.rules import Problem, check_annotation, sha256_text
+from annotator.rules import WORK_IN_PROGRESS_CODES, Problem, check_annotation, sha256_text
 
 TEXT_SUFFIX = ".txt"
 META_SUFFIX = ".meta.json"
@@ -228,6 +228,9 @@ class AnnotatorLock:
 class LoadedAnnotation:
     annotation: Annotation
     mtime_ns: int
+    #: Rule breaks of work in progress (see ``rules.WORK_IN_PROGRESS_CODES``): the file
+    #: loaded, but the annotation is not valid yet.
+    problems: tuple[Problem, ...] = ()
 
 
 class Corpus:
@@ -421,7 +424,9 @@ class Corpus:
         """The annotation of ``doc_id`` by ``annotator`` (``gold`` for gold), or None if none.
 
         Raises :class:`AnnotationFileError` listing every problem when the file is broken;
-        that file is then protected from being overwritten by :meth:`save_annotation`.
+        that file is then protected from being overwritten by :meth:`save_annotation`. A
+        file whose only problems are rule breaks of unfinished work loads, with those
+        problems in :attr:`LoadedAnnotation.problems`.
         """
         path = self.annotation_path(annotator, doc_id)
         try:
@@ -433,11 +438,11 @@ class Corpus:
             problems.append(
                 Problem("wrong-annotator", f"annotator {annotation.annotator!r} in a file of {annotator!r}", path=str(path))
             )
-        if problems or annotation is None:
+        if annotation is None or any(p.code not in WORK_IN_PROGRESS_CODES for p in problems):
             self._broken.add(path)
             raise AnnotationFileError(path, problems)
         self._broken.discard(path)
-        return LoadedAnnotation(annotation, mtime_ns)
+        return LoadedAnnotation(annotation, mtime_ns, tuple(problems))
 
     def save_annotation(
         self, annotation: Annotation, *, expected_mtime_ns: int | None = None, annotator: str | None = None

@@ -36,6 +36,25 @@ from annotator.model import (
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+#: Rule breaks a person makes on the way to a finished annotation (a title marked before its
+#: article, a required attribute not filled in yet...). A file with only these loads and can be
+#: edited; the app refuses "done" and ``validate`` reports them until they are fixed. Every other
+#: problem (bad JSON, schema, offsets or text that do not match, hash, unknown label) means the
+#: file cannot be trusted: it is refused and never overwritten.
+WORK_IN_PROGRESS_CODES = frozenset(
+    {
+        "overlap",
+        "not-inside",
+        "crosses-edge",
+        "missing-attr",
+        "bad-attr",
+        "unknown-attr",
+        "bad-doc-label",
+        "unknown-doc-label",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a file. ``path`` is filled in by whoever read the file."""

@@ -192,3 +192,35 @@ def test_span_offsets_are_code_points_after_an_emoji(corpus: Corpus) -> None:
     assert [(s["start"], s["end"]) for s in saved] == [(16, 21), (29, 34)]
     assert all(text[s["start"] : s["end"]] == s["text"] for s in saved)
     assert Span.model_validate(saved[0]).text == "Seoul"
+
+
+def test_unfinished_work_breaking_a_rule_loads_with_its_problems(seed_corpus: Corpus, seed_text: str) -> None:
+    # A title marked before its article: the file must open again (not read-only), with
+    # the problem reported, so the annotator can go on; "done" is what the rules block.
+    start = seed_text.index('"인공지능 경쟁력 키우자"')
+    title = {"id": "s1", "start": start, "end": start + 14, "label": "title", "text": seed_text[start : start + 14], "attrs": {}}
+    path = _write_annotation(seed_corpus, "alice", "seed", [title])
+    loaded = seed_corpus.load_annotation("alice", "seed")
+    assert loaded is not None
+    assert [p.code for p in loaded.problems] == ["not-inside"]
+    assert loaded.problems[0].path == str(path)
+    seed_corpus.save_annotation(loaded.annotation)  # not protected: it loaded
+    # Offsets that do not match the text are another matter: refused, protected.
+    title["text"] = "something else"
+    _write_annotation(seed_corpus, "alice", "seed", [title])
+    with pytest.raises(AnnotationFileError, match="text-mismatch|the span says"):
+        seed_corpus.load_annotation("alice", "seed")
+
+
+def test_a_session_reopens_unfinished_work_editable(seed_corpus: Corpus, seed_text: str) -> None:
+    from annotator.session import DocumentSession
+
+    session = DocumentSession.open(seed_corpus, "alice", "seed")
+    start = seed_text.index("기사입력")
+    session.mark("date", start, start + 4)  # no article yet: breaks "inside article"
+    assert session.save()
+    reopened = DocumentSession.open(seed_corpus, "alice", "seed")
+    assert not reopened.read_only
+    assert [s.label for s in reopened.spans] == ["date"]
+    change, problems = reopened.set_status("done")
+    assert change is None and [p.code for p in problems] == ["not-inside"]

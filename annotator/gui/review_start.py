@@ -30,7 +30,6 @@ from annotator.corpus import Corpus, CorpusError, LockedError
 from annotator.gui.main_window import AUTOSAVE_MS, MainWindow
 from annotator.gui.review import ReviewController
 from annotator.gui.review_state import (
-    GoldCorpus,
     check_annotators,
     gold_session_factory,
     reviewable_annotators,
@@ -115,8 +114,7 @@ def start_review_window(
     lock = corpus.lock(GOLD)
     lock.acquire()
     try:
-        # Gold saved mid-adjudication may break a rule for a while: see GoldCorpus.
-        recoveries = recover_journals(GoldCorpus(corpus), GOLD)
+        recoveries = recover_journals(corpus, GOLD)
         compared = list(names)  # read by the factory: the Review… action may change it
         window = MainWindow(
             corpus,

@@ -31,7 +31,6 @@ from annotator.corpus import (
     ConflictError,
     Corpus,
     CorpusError,
-    LoadedAnnotation,
 )
 from annotator.edits import Change, Edit, EditError
 from annotator.model import GOLD, SUGGESTIONS, Annotation, LabelScheme, Span
@@ -303,47 +302,12 @@ class GoldSession(DocumentSession):
         return super().run(edit)
 
 
-#: Scheme rules that unfinished work may break for a while (a title kept before its article
-#: is decided); they stop "done", not loading. Anything else wrong keeps the file read-only.
-WORK_IN_PROGRESS = frozenset({"overlap", "not-inside", "crosses-edge", "missing-attr"})
-
-
-class GoldCorpus(Corpus):
-    """The corpus as review mode's gold session sees it.
-
-    ``Corpus.load_annotation`` refuses a file breaking any scheme rule, so gold saved in the
-    middle of adjudication (agreed titles kept while the article is not decided yet) would
-    come back read-only, and its journal could not be replayed after a crash. Here gold
-    breaking only :data:`WORK_IN_PROGRESS` rules loads (and is still not "done" until valid);
-    every other problem is refused as before, and the file is then never overwritten.
-    """
-
-    def __init__(self, corpus: Corpus) -> None:
-        super().__init__(corpus.root, corpus.manifest, corpus.scheme)
-
-    def load_annotation(
-        self, annotator: str, doc_id: str, text: str | None = None
-    ) -> LoadedAnnotation | None:
-        if annotator == GOLD:
-            path = self.annotation_path(GOLD, doc_id)
-            try:
-                mtime_ns = path.stat().st_mtime_ns
-            except FileNotFoundError:
-                return None
-            annotation, problems = self.check_annotation_file(path, text, doc_id)
-            if annotation is not None and all(p.code in WORK_IN_PROGRESS for p in problems):
-                return LoadedAnnotation(annotation, mtime_ns)
-        return super().load_annotation(annotator, doc_id, text)
-
-
 def open_gold_session(corpus: Corpus, doc_id: str, annotators: Sequence[str]) -> DocumentSession:
     """Gold of ``doc_id``: the file when there is one, else the agreed start (not yet written).
 
     Unsaved gold edits from a session that did not close are restored first, as for any
     annotator (:meth:`DocumentSession.open`).
     """
-    if not isinstance(corpus, GoldCorpus):
-        corpus = GoldCorpus(corpus)
     session = DocumentSession.open(corpus, GOLD, doc_id)
     if session.read_only or session.mtime_ns is not None or session.path.exists():
         return session
