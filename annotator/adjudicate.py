@@ -107,12 +107,16 @@ def _split(annotation: Annotation, agreed: Counter[SpanKey]) -> tuple[list[Span]
     return shared, disputed
 
 
-def _nests(scheme: LabelScheme, layer: str | None) -> bool:
+def nests(scheme: LabelScheme, layer: str | None) -> bool:
+    """Whether spans of ``layer`` may sit inside each other (structure: a caption in an article)."""
     found = next((lay for lay in scheme.layers if lay.name == layer), None)
     return found is None or not found.no_overlap
 
 
-def _linked(s: Span, t: Span, nesting: bool) -> bool:
+def linked(s: Span, t: Span, nesting: bool) -> bool:
+    """The grouping rule of :func:`compare`: spans of one layer sharing a character belong to
+    one unit, except a span of another label wholly inside (or around) it where the layer
+    nests (a caption's boilerplate inside an article is not about the article)."""
     if s.start >= t.end or t.start >= s.end:
         return False
     if s.label == t.label or not nesting:
@@ -169,7 +173,7 @@ def compare(annotations: Mapping[str, Annotation], scheme: LabelScheme) -> list[
     for n, s in disputed:
         by_layer.setdefault(_layer_name(scheme, s.label), []).append((n, s))
     for layer, items in by_layer.items():
-        nesting = _nests(scheme, layer)
+        nesting = nests(scheme, layer)
         for group in _components(items, nesting):
             cands = {n: tuple(s for m, s in group if m == n) for n in names}
             keys = {key(s) for _, s in group}
@@ -211,7 +215,7 @@ def _components(items: list[tuple[str, Span]], nesting: bool) -> list[list[tuple
     for i, (_, s) in enumerate(items):
         active = [j for j in active if items[j][1].end > s.start]
         for j in active:
-            if _linked(items[j][1], s, nesting):
+            if linked(items[j][1], s, nesting):
                 parent[find(i)] = find(j)
         active.append(i)
     groups: dict[int, list[tuple[str, Span]]] = {}

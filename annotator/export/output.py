@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.corpus import fsync_dir
+
 
 class OutputError(Exception):
     """The output folder cannot be used (exists and is not empty, is a file, ...)."""
@@ -181,14 +183,4 @@ def _publish(staging: Path, out: Path, force: bool) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    _fsync_dir(out.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(out.parent)

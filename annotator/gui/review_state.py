@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.adjudicate import Disagreement, compare, start_gold
+from annotator.adjudicate import Disagreement, compare, linked, nests, start_gold
 from annotator.agreement import compute_agreement
 from annotator.corpus import (
     AnnotationFileError,
@@ -158,25 +158,6 @@ def _layer(scheme: LabelScheme, label: str) -> str | None:
     return layer.name if layer else None
 
 
-def _nests(scheme: LabelScheme, layer: str | None) -> bool:
-    found = next((lay for lay in scheme.layers if lay.name == layer), None)
-    return found is None or not found.no_overlap
-
-
-def _linked(s: Span, t: Span, nesting: bool) -> bool:
-    # The grouping rule of adjudicate.compare: spans of one layer sharing a character belong
-    # to one unit, except a span of another label wholly inside (or around) it where the
-    # layer nests (a caption's boilerplate inside an article is not about the article).
-    if s.start >= t.end or t.start >= s.end:
-        return False
-    if s.label == t.label or not nesting:
-        return True
-    inside = t.start <= s.start and s.end <= t.end
-    around = s.start <= t.start and t.end <= s.end
-    same = s.start == t.start and s.end == t.end
-    return same or not (inside or around)
-
-
 class GoldIndex:
     """Gold's spans per layer, sorted by start: the spans near a disagreement in O(log n).
 
@@ -218,11 +199,11 @@ def unit_gold_spans(
     if d.kind == "attrs":
         keys = dict.fromkeys((s.start, s.end, s.label) for s in candidates)
         return [g for k in keys for g in index.by_key.get(k, [])]
-    nesting = _nests(scheme, d.layer)
+    nesting = nests(scheme, d.layer)
     return [
         g
         for g in index.overlapping(d.layer, d.start, d.end)
-        if any(_linked(c, g, nesting) for c in candidates)
+        if any(linked(c, g, nesting) for c in candidates)
     ]
 
 
