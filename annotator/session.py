@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -137,6 +138,60 @@ def sorted_spans(spans: Iterable[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, -s.end, s.id))
 
 
+# --------------------------------------------------------------------------- span index
+
+
+class SpanIndex:
+    """Spans by id and, per label, by position: what one edit needs to look up.
+
+    Marking a word among 10,000 spans must not walk them all (the per-edit budget is one
+    frame): the duplicate check, the merge of overlapping same-label spans, new ids and
+    ``span(id)`` are answered here. The session keeps it in step with each :class:`Change`.
+    """
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self.by_id: dict[str, Span] = {}
+        #: label -> sorted (start, end, id)
+        self._by_label: dict[str, list[tuple[int, int, str]]] = {}
+        #: label -> the longest span of that label ever indexed: bounds an overlap search
+        #: (never shrinks on removal, which keeps it a valid bound).
+        self._max_len: dict[str, int] = {}
+        for span in spans:
+            self.by_id[span.id] = span
+            self._by_label.setdefault(span.label, []).append((span.start, span.end, span.id))
+            self._max_len[span.label] = max(self._max_len.get(span.label, 0), span.end - span.start)
+        for entries in self._by_label.values():
+            entries.sort()
+
+    def add(self, span: Span) -> None:
+        self.by_id[span.id] = span
+        insort(self._by_label.setdefault(span.label, []), (span.start, span.end, span.id))
+        self._max_len[span.label] = max(self._max_len.get(span.label, 0), span.end - span.start)
+
+    def remove(self, span_id: str) -> None:
+        span = self.by_id.pop(span_id, None)
+        if span is None:
+            return
+        entries = self._by_label[span.label]
+        i = bisect_left(entries, (span.start, span.end, span.id))
+        if i < len(entries) and entries[i][2] == span_id:
+            del entries[i]
+
+    def has(self, label: str, start: int, end: int) -> bool:
+        """A span of ``label`` on exactly ``[start, end)``."""
+        entries = self._by_label.get(label, [])
+        i = bisect_left(entries, (start, end))
+        return i < len(entries) and entries[i][:2] == (start, end)
+
+    def overlapping(self, label: str, start: int, end: int) -> list[str]:
+        """Ids of the spans of ``label`` overlapping ``[start, end)``."""
+        entries = self._by_label.get(label, [])
+        # A span of length <= max_len overlapping [start, end) starts after start - max_len.
+        lo = bisect_left(entries, (start - self._max_len.get(label, 0) + 1,))
+        hi = bisect_left(entries, (end,))
+        return [i for s, e, i in entries[lo:hi] if e > start]
+
+
 # --------------------------------------------------------------------------- journal
 
 
@@ -197,10 +252,21 @@ class Journal:
             self._handle = None
 
 
-def _entry_for(annotation: Annotation, change: Change, version: int) -> dict[str, Any]:
-    """The state of everything ``change`` touched, as one journal line."""
+def _entry_for(
+    annotation: Annotation,
+    change: Change,
+    version: int,
+    span_of: Callable[[str], Span | None] | None = None,
+) -> dict[str, Any]:
+    """The state of everything ``change`` touched, as one journal line.
+
+    ``span_of`` looks a span up by id (the session's index); without it, one pass finds them.
+    """
     touched = change.added | change.modified | change.removed
-    by_id = {s.id: s for s in annotation.spans if s.id in touched} if touched else {}
+    if span_of is not None:
+        by_id = {i: span for i in touched if (span := span_of(i)) is not None}
+    else:
+        by_id = {s.id: s for s in annotation.spans if s.id in touched} if touched else {}
     entry: dict[str, Any] = {"v": version}
     puts = [by_id[i].model_dump(mode="json") for i in sorted(touched) if i in by_id]
     dels = sorted(i for i in touched if i not in by_id)
@@ -392,6 +458,9 @@ class DocumentSession:
     saved_version: int = field(init=False, default=0)
     _journal: Journal | None = field(init=False, default=None)
     _text_sha: str = field(init=False, default="")
+    _index: SpanIndex | None = field(init=False, default=None, repr=False)
+    #: What the index was built or last updated against: (the span list, its length, version).
+    _index_stamp: tuple[int, int, int] = field(init=False, default=(0, -1, -1), repr=False)
 
     def __post_init__(self) -> None:
         self.history = History(self.annotation)
@@ -439,7 +508,40 @@ class DocumentSession:
         return self.annotation.spans
 
     def span(self, span_id: str | None) -> Span | None:
-        return next((s for s in self.annotation.spans if s.id == span_id), None) if span_id else None
+        return self.index.by_id.get(span_id) if span_id else None
+
+    def _stamp(self) -> tuple[int, int, int]:
+        spans = self.annotation.spans
+        return (id(spans), len(spans), self.history.version)
+
+    @property
+    def index(self) -> SpanIndex:
+        """The span index, rebuilt when the spans changed behind the session's back."""
+        if self._index is None or self._index_stamp != self._stamp():
+            self._index = SpanIndex(self.annotation.spans)
+            self._index_stamp = self._stamp()
+        return self._index
+
+    def _follow(self, change: Change, fresh: bool) -> None:
+        """Bring the index up to date with ``change`` (``fresh``: it was current before)."""
+        if not fresh or self._index is None:
+            self._index = None  # rebuilt on the next look-up
+            return
+        index = self._index
+        for span_id in change.removed | change.modified:
+            index.remove(span_id)
+        wanted = set(change.added | change.modified)
+        spans = self.annotation.spans
+        # AddSpan appends, so added spans are at the end: look there before a full pass.
+        for span in reversed(spans[-len(wanted):] if wanted else []):
+            if span.id in wanted:
+                index.add(span)
+                wanted.discard(span.id)
+        if wanted:
+            for span in spans:
+                if span.id in wanted:
+                    index.add(span)
+        self._index_stamp = self._stamp()
 
     def problems(self) -> list[Problem]:
         """What keeps this annotation from being "done"."""
@@ -457,21 +559,30 @@ class DocumentSession:
             raise EditError(f"{self.path}: this file failed to load; it is shown read-only")
         if self.annotation.status == "todo" and not isinstance(edit, SetStatus):
             edit = Batch([edit, SetStatus("in_progress")], edit.description)
+        fresh = self._index_is_fresh()
         change = self.history.run(edit)
+        self._follow(change, fresh)
         self._journal_change(change)
         return change
 
     def undo(self) -> Change | None:
+        fresh = self._index_is_fresh()
         change = self.history.undo()
         if change is not None:
+            self._follow(change, fresh)
             self._journal_change(change)
         return change
 
     def redo(self) -> Change | None:
+        fresh = self._index_is_fresh()
         change = self.history.redo()
         if change is not None:
+            self._follow(change, fresh)
             self._journal_change(change)
         return change
+
+    def _index_is_fresh(self) -> bool:
+        return self._index is not None and self._index_stamp == self._stamp()
 
     def _journal_change(self, change: Change) -> None:
         if self._journal is None:
@@ -486,7 +597,7 @@ class DocumentSession:
             self._journal = Journal(
                 journal_path(self.corpus, self.annotator, self.doc_id), header, self.journal_fsync
             )
-        self._journal.append(_entry_for(self.annotation, change, self.history.version))
+        self._journal.append(_entry_for(self.annotation, change, self.history.version, self.span))
 
     # ---- edits the app offers
 
@@ -508,11 +619,13 @@ class DocumentSession:
                 return None
         if not 0 <= start < end <= len(self.text):
             return None
-        if any(s.label == label and s.start == start and s.end == end for s in self.spans):
+        index = self.index
+        if index.has(label, start, end):
             return None
         new_attrs = default_attrs(self.scheme, label) if attrs is None else attrs
         edits: list[Edit] = []
-        if self._label_no_self_overlap(label):
+        # The index says whether anything overlaps; only then the (list-ordered) merge pass.
+        if self._label_no_self_overlap(label) and index.overlapping(label, start, end):
             for other in self.spans:
                 if other.label == label and other.start < end and start < other.end:
                     start, end = min(start, other.start), max(end, other.end)
@@ -567,8 +680,8 @@ class DocumentSession:
         layer = self.scheme.layer_of(label)
         return bool(definition and definition.no_self_overlap) or bool(layer and layer.no_overlap)
 
-    def _next_id(self, used: set[str] | None = None) -> str:
-        used = used if used is not None else {s.id for s in self.spans}
+    def _next_id(self, used: set[str] | dict[str, Span] | None = None) -> str:
+        used = used if used is not None else self.index.by_id
         n = len(self.spans) + 1
         while f"s{n}" in used:
             n += 1

@@ -353,3 +353,53 @@ def test_broken_suggestions_file_reports_its_problems(corpus: Corpus) -> None:
     problems = s.load_suggestions()
     assert problems and problems[0].path == str(path)
     assert s.pending_suggestions() == []
+
+
+# --------------------------------------------------------------------------- the span index
+
+
+def _index_matches_a_rebuild(session: DocumentSession) -> None:
+    from annotator.session import SpanIndex
+
+    index = session.index
+    rebuilt = SpanIndex(session.spans)
+    assert index.by_id == rebuilt.by_id == {s.id: s for s in session.spans}
+    for span in session.spans:
+        assert index.has(span.label, span.start, span.end)
+        assert sorted(index.overlapping(span.label, span.start, span.end)) == sorted(
+            s.id for s in session.spans if s.label == span.label and s.start < span.end and span.start < s.end
+        )
+
+
+def test_span_index_follows_every_edit_undo_and_redo(corpus: Corpus) -> None:
+    text = "Kim Minsu met Lee in Seoul. Kim Minsu left.\nA menu line\nAnother menu line\n"
+    session = session_on(corpus, text)
+    steps = [
+        lambda: session.mark("PER", 0, 9),
+        lambda: session.mark("LOC", 21, 26),
+        lambda: session.mark_occurrences("PER", "Kim Minsu"),
+        lambda: session.relabel("s2", "ORG"),
+        lambda: session.move_edge("s1", "end", -1),
+        lambda: session.mark_lines("boilerplate", 46, 47),
+        lambda: session.mark("boilerplate", 50, 73),  # overlaps the line: merged into one
+        lambda: session.delete("s1"),
+    ]
+    for step in steps:
+        step()
+        _index_matches_a_rebuild(session)
+    while session.undo() is not None:
+        _index_matches_a_rebuild(session)
+    while session.redo() is not None:
+        _index_matches_a_rebuild(session)
+    assert [(s.start, s.end) for s in session.spans if s.label == "boilerplate"] == [(44, 73)]
+
+
+def test_span_index_is_rebuilt_when_spans_change_behind_the_session(corpus: Corpus) -> None:
+    session = session_on(corpus, "Kim and Lee")
+    session.mark("PER", 0, 3)
+    session.annotation.spans.append(make_span(session.text, 8, 11, "PER", "x1"))
+    assert session.span("x1") is not None
+    # The same place is refused as before, and the merge of an overlapping same-layer mark too.
+    assert session.mark("PER", 8, 11) is None
+    change, span_id = session.mark("PER", 8, 10)  # type: ignore[misc]
+    assert change.removed == {"x1"} and session.span(span_id).text == "Lee"  # type: ignore[union-attr]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QPlainTextEdit, QTableView
+from PySide6.QtWidgets import QPlainTextEdit, QTableView, QWidget
 
 from annotator.edits import Change, EditError
 from annotator.gui.actions import ActionRegistry
@@ -37,6 +37,11 @@ class Notify(Protocol):
     """Tell the user something (the window's status bar and message log)."""
 
     def __call__(self, text: str, error: bool = False) -> None: ...
+
+
+def _on_screen(widget: QWidget) -> bool:
+    # Tabbed behind another dock, a panel is still isVisible() but has nothing on screen.
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
 class DocumentEditor(QObject):
@@ -86,6 +91,13 @@ class DocumentEditor(QObject):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(PREVIEW_MS)
         self._refresh_timer.timeout.connect(self.refresh_slow_panels)
+        # The clean text and the problems cost a pass over the whole document: computed only
+        # for a panel on screen; a hidden one is marked stale and filled when it is shown.
+        self._preview_stale = False
+        self._problems_stale = False
+        self._check_problems = True
+        preview.installEventFilter(self)
+        doc_panel.installEventFilter(self)
 
     def add_actions(self, registry: ActionRegistry) -> None:
         self.undo_action = registry.add("Undo", ["Ctrl+Z"], self.undo, "Edit")
@@ -142,7 +154,7 @@ class DocumentEditor(QObject):
             return
         if change.spans_changed:
             self.view.update_spans(session.spans, change)
-            self.span_model.refresh(session.spans, change)
+            self.span_model.refresh(session.spans, change, session.span)
             self.spansChanged.emit()
         if current is not None:
             self.set_current_span(current)
@@ -227,15 +239,47 @@ class DocumentEditor(QObject):
             self.doc_panel.show_annotation(self.session.annotation, self.session.read_only)
 
     def refresh_slow_panels(self, check: bool = True) -> None:
-        """The clean text and the problems: recomputed after a pause, not per keystroke."""
+        """The clean text and the problems: recomputed after a pause, not per keystroke.
+
+        Only the panels on screen are recomputed; the others when they are shown (see
+        :meth:`eventFilter`). ``check`` False: show the load problems (a file that loaded
+        has passed every check already).
+        """
+        self._preview_stale = self._problems_stale = True
+        self._check_problems = check
+        self._refresh_visible()
+
+    def _refresh_visible(self) -> None:
         session = self.session
         if session is None:
             return
-        self.preview.setPlainText(session.clean_preview())
-        if session.read_only or not check:
-            self.show_problems(session.load_problems)
-        else:
-            self.show_problems(session.problems())
+        if self._preview_stale and _on_screen(self.preview):
+            self._preview_stale = False
+            self.preview.setPlainText(session.clean_preview())
+        if self._problems_stale and _on_screen(self.doc_panel):
+            self._problems_stale = False
+            if session.read_only or not self._check_problems:
+                self.show_problems(session.load_problems)
+            else:
+                self.show_problems(session.problems())
+
+    def panels_shown(self) -> None:
+        """A dock came on screen (tab raised, dock reopened): fill its panel if stale.
+
+        The window wires each dock's ``visibilityChanged`` here: a tab behind another stays
+        "visible" to Qt, so a Show event alone would miss a tab being raised.
+        """
+        if self._preview_stale or self._problems_stale:
+            # After the dock's own layout has run, so its visible region is known.
+            QTimer.singleShot(0, self._refresh_visible)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A stale panel coming on screen outside a dock (or the window being shown).
+        if event.type() == QEvent.Type.Show:
+            self.panels_shown()
+        return False
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
+        # Shown now (the "done" check, the load problems): up to date until the next edit.
+        self._problems_stale = False
         self.doc_panel.show_problems(problems)

@@ -243,6 +243,10 @@ class MainWindow(QMainWindow):
         self.doc_panel.statusChosen.connect(self.documents.set_status)
         self.doc_panel.problemActivated.connect(editor.on_problem)
         self.documents.problemsShown.connect(self.doc_dock.show)
+        # The clean text and the problems are computed only on screen: a dock coming back
+        # fills its stale panel.
+        self.preview_dock.visibilityChanged.connect(lambda shown: shown and editor.panels_shown())
+        self.doc_dock.visibilityChanged.connect(lambda shown: shown and editor.panels_shown())
         self.documents.problemsShown.connect(self.doc_dock.raise_)
         self.marking.currentCleared.connect(self.suggestions.forget)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -16,6 +17,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _key(span: Span) -> tuple[int, int, str]:
     return (span.start, -span.end, span.id)  # the order of session.sorted_spans
+
+
 EXCERPT = 60
 
 
@@ -29,66 +32,66 @@ class SpanTableModel(QAbstractTableModel):
         self.scheme = scheme
         self._colors = {lb.name: QColor(lb.color) for lb in scheme.labels()}
         self._spans: list[Span] = []
-        self._row_of: dict[str, int] = {}
+        self._keys: list[tuple[int, int, str]] = []  # _key of each row, for bisect
+        self._by_id: dict[str, Span] = {}
 
     def set_spans(self, spans: list[Span]) -> None:
         self.beginResetModel()
         self._spans = sorted_spans(spans)
-        self._row_of = {s.id: i for i, s in enumerate(self._spans)}
+        self._keys = [_key(s) for s in self._spans]
+        self._by_id = {s.id: s for s in self._spans}
         self.endResetModel()
 
-    def refresh(self, spans: list[Span], change: Change) -> None:
-        """Follow an edit: rows change in place when only attributes did, else re-sort."""
-        if change.added and not change.removed and not change.modified:
-            self._insert(spans, change.added)
-            return
-        if change.removed and not change.added and not change.modified:
-            self._remove(change.removed)
-            return
-        if change.added or change.removed:
-            self.set_spans(spans)
-            return
-        by_id = {s.id: s for s in spans}
-        moved = False
-        for span_id in change.modified:
-            row = self._row_of.get(span_id)
-            new = by_id.get(span_id)
-            if row is None or new is None:
-                moved = True
-                break
-            old = self._spans[row]
-            if (old.start, old.end) != (new.start, new.end):
-                moved = True
-                break
-            self._spans[row] = new
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-        if moved:
-            self.set_spans(spans)
+    def refresh(
+        self, spans: list[Span], change: Change, span_of: Callable[[str], Span | None] | None = None
+    ) -> None:
+        """Follow an edit with row inserts, removals and dataChanged for what ``change`` names.
 
-    def _insert(self, spans: list[Span], added: frozenset[str]) -> None:
-        # Row inserts instead of a reset: a new span among 10,000 costs a bisect.
-        new = sorted_spans(s for s in spans if s.id in added)
-        keys = [_key(s) for s in self._spans]
-        for span in new:
-            row = bisect_left(keys, _key(span))
+        ``span_of`` looks a span up by id in the session (O(1) there); without it the
+        touched spans are found with one pass over ``spans``. Rows are found by bisecting the
+        sorted keys, so an edit among 10,000 spans never rebuilds or re-sorts the list.
+        """
+        touched = change.added | change.modified
+        if span_of is None:
+            by_id = {s.id: s for s in spans if s.id in touched}
+            span_of = by_id.get
+        # Removed and moved rows first (at their old keys), then each new state where it sorts.
+        for span_id in change.removed | change.modified:
+            old = self._by_id.get(span_id)
+            new = span_of(span_id) if span_id in change.modified else None
+            if old is None:
+                continue
+            row = self._row(old)
+            if new is not None and (old.start, old.end) == (new.start, new.end):
+                # Same place in the order (the key ignores label and attributes): update in place.
+                self._spans[row] = self._by_id[span_id] = new
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._spans[row], self._keys[row], self._by_id[span_id]
+            self.endRemoveRows()
+        for span_id in sorted(touched, key=lambda i: (i not in change.added, i)):
+            span = span_of(span_id)
+            if span is None or span_id in self._by_id:
+                continue
+            key = _key(span)
+            row = bisect_left(self._keys, key)
             self.beginInsertRows(QModelIndex(), row, row)
             self._spans.insert(row, span)
-            keys.insert(row, _key(span))
+            self._keys.insert(row, key)
+            self._by_id[span_id] = span
             self.endInsertRows()
-        self._row_of = {s.id: i for i, s in enumerate(self._spans)}
 
-    def _remove(self, removed: frozenset[str]) -> None:
-        for row in sorted((self._row_of[i] for i in removed if i in self._row_of), reverse=True):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._spans[row]
-            self.endRemoveRows()
-        self._row_of = {s.id: i for i, s in enumerate(self._spans)}
+    def _row(self, span: Span) -> int:
+        # Keys are unique (the id is part of them): bisect finds the span's own row.
+        return bisect_left(self._keys, _key(span))
 
     def span_at(self, row: int) -> Span | None:
         return self._spans[row] if 0 <= row < len(self._spans) else None
 
     def row_of(self, span_id: str | None) -> int | None:
-        return self._row_of.get(span_id) if span_id else None
+        span = self._by_id.get(span_id) if span_id else None
+        return None if span is None else self._row(span)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._spans)
