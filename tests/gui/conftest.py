@@ -14,6 +14,8 @@ from pytestqt.qtbot import QtBot
 from annotator.corpus import Corpus
 from annotator.gui.app import start_window
 from annotator.gui.main_window import MainWindow
+from annotator.gui.review import ReviewController
+from annotator.gui.review_start import controller_of, start_review_window
 from annotator.rules import sha256_text
 from tests.conftest import DEMO_CORPUS, SEED_PATH, add_text
 
@@ -79,13 +81,44 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
         window = start_window(corpus_path, annotator, autosave_ms=autosave_ms)
         windows.append(window)
         if show:
-            window.show()
-            qtbot.waitExposed(window)
-            # Window shortcuts fire only in the active window.
-            window.windowHandle().requestActivate()
-            qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-            window.view.setFocus()
+            show_active(qtbot, window)
         return window
+
+    yield start
+    for window in windows:
+        window.close()
+        window.deleteLater()
+
+
+def show_active(qtbot: QtBot, window: MainWindow) -> None:
+    """Show ``window``, make it active and focus the text: window shortcuts fire only in the
+    active window."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.view.setFocus()
+
+
+@pytest.fixture
+def open_review(qtbot: QtBot) -> Iterator[Callable[..., tuple[MainWindow, ReviewController]]]:
+    """Start review mode (alice and bob by default) on a corpus; closed after the test."""
+    windows: list[MainWindow] = []
+
+    def start(
+        root: Path,
+        doc: str = "000_2c3ea0c0f783ca12",
+        names: list[str] | None = None,
+        autosave_ms: int = 60_000,
+    ) -> tuple[MainWindow, ReviewController]:
+        window = start_review_window(
+            root, names or ["alice", "bob"], start_doc=doc, autosave_ms=autosave_ms
+        )
+        windows.append(window)
+        show_active(qtbot, window)
+        controller = controller_of(window)
+        assert controller is not None
+        return window, controller
 
     yield start
     for window in windows:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -18,7 +18,7 @@ from annotator.corpus import Corpus
 from annotator.gui import review_start
 from annotator.gui.main_window import MainWindow
 from annotator.gui.review import ReviewController
-from annotator.gui.review_start import controller_of, start_review_window
+from annotator.gui.review_start import controller_of
 from annotator.gui.review_state import load_review
 from annotator.model import GOLD
 
@@ -33,30 +33,6 @@ DOC = "rtp-yahoo-4"
 SEED = "000_2c3ea0c0f783ca12"
 
 Key = tuple[int, int, str]
-
-
-@pytest.fixture
-def open_review(qtbot: QtBot) -> Iterator[Callable[..., tuple[MainWindow, ReviewController]]]:
-    windows: list[MainWindow] = []
-
-    def start(
-        root: Path, doc: str = DOC, names: list[str] = NAMES, autosave_ms: int = 60_000
-    ) -> tuple[MainWindow, ReviewController]:
-        window = start_review_window(root, names, start_doc=doc, autosave_ms=autosave_ms)
-        windows.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.windowHandle().requestActivate()
-        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-        window.view.setFocus()
-        controller = controller_of(window)
-        assert controller is not None
-        return window, controller
-
-    yield start
-    for window in windows:
-        window.close()
-        window.deleteLater()
 
 
 def press(
@@ -84,7 +60,7 @@ def test_adjudicating_a_disagreement_writes_gold(
     demo_copy: tuple[Path, str],
 ) -> None:
     root, _seed = demo_copy
-    window, review = open_review(root)
+    window, review = open_review(root, doc=DOC)
     assert window.windowTitle().startswith(DOC) and GOLD in window.windowTitle()
     units = review.review.disagreements  # type: ignore[union-attr]
     # The entity disagreement where alice marked MISC and bob a shorter LOC.
@@ -165,7 +141,7 @@ def test_accept_all_of_one_annotator_and_undo_redo(
     demo_copy: tuple[Path, str],
 ) -> None:
     root, _seed = demo_copy
-    window, review = open_review(root)
+    window, review = open_review(root, doc=DOC)
     alice = load_review(Corpus.open(root), DOC, NAMES).annotations["alice"]
     before = span_keys(window.session.spans)  # type: ignore[union-attr]
 
@@ -234,7 +210,7 @@ def test_hand_edit_and_done_only_when_valid(
     demo_copy: tuple[Path, str],
 ) -> None:
     root, _seed = demo_copy
-    window, review = open_review(root)
+    window, review = open_review(root, doc=DOC)
     units = review.review.disagreements  # type: ignore[union-attr]
     target = next(i for i, d in enumerate(units) if d.kind == "extent" and d.layer == "entity")
     review.go_to(target)
@@ -386,7 +362,7 @@ def test_gold_is_autosaved_and_its_journal_kept_until_then(
     demo_copy: tuple[Path, str],
 ) -> None:
     root, _seed = demo_copy
-    window, review = open_review(root, autosave_ms=200)
+    window, review = open_review(root, doc=DOC, autosave_ms=200)
     units = review.review.disagreements  # type: ignore[union-attr]
     target = next(i for i, d in enumerate(units) if d.kind == "missing")
     d = units[target]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -17,7 +17,6 @@ from annotator.corpus import Corpus
 from annotator.gui.dashboard import BAR_COLOR, LOW_COLOR, VALUE_ROLE, FigureTableModel
 from annotator.gui.main_window import MainWindow
 from annotator.gui.review import ReviewController
-from annotator.gui.review_start import controller_of, start_review_window
 from annotator.gui.review_state import document_agreement
 
 pytestmark = pytest.mark.gui
@@ -26,30 +25,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 NAMES = ["alice", "bob"]
 SEED = "000_2c3ea0c0f783ca12"
-
-
-@pytest.fixture
-def open_review(qtbot: QtBot) -> Iterator[Callable[..., tuple[MainWindow, ReviewController]]]:
-    windows: list[MainWindow] = []
-
-    def start(
-        root: Path, names: list[str] = NAMES, doc: str = SEED
-    ) -> tuple[MainWindow, ReviewController]:
-        window = start_review_window(root, names, start_doc=doc, autosave_ms=60_000)
-        windows.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.windowHandle().requestActivate()
-        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-        window.view.setFocus()
-        controller = controller_of(window)
-        assert controller is not None
-        return window, controller
-
-    yield start
-    for window in windows:
-        window.close()
-        window.deleteLater()
 
 
 def cell(model: FigureTableModel, row: int, key: str) -> object:
