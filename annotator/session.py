@@ -92,6 +92,21 @@ def _ascii_word_joins(text: str, index: int, edge: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
+def adjacent_line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened by one character into the line just before and just after
+    when only a single line break (and spaces) separates them, so that a span ending on the
+    previous line or starting on the next one counts as touching; a blank line does not."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    lo = i - 1 if i > 0 and text.count("\n", i, start) == 1 else start
+    j = end
+    while j < len(text) and text[j].isspace():
+        j += 1
+    hi = j + 1 if j < len(text) and text.count("\n", end, j) == 1 else end
+    return lo, hi
+
+
 def line_range(text: str, start: int, end: int) -> tuple[int, int]:
     """The lines that ``[start, end)`` touches, without the final line break.
 
@@ -602,14 +617,22 @@ class DocumentSession:
     # ---- edits the app offers
 
     def mark(
-        self, label: str, start: int, end: int, *, trim: bool = True, attrs: dict[str, AttrValue] | None = None
+        self,
+        label: str,
+        start: int,
+        end: int,
+        *,
+        trim: bool = True,
+        attrs: dict[str, AttrValue] | None = None,
+        join_lines: bool = False,
     ) -> tuple[Change, str] | None:
         """Mark ``[start, end)`` with ``label``; returns the change and the new span's id.
 
         Returns None when there is nothing to mark (empty or all white space) or the same
         span already exists. For a label whose spans may not overlap each other (article,
-        boilerplate), spans of that label overlapping the new one are merged into it, so
-        extending a boilerplate block line by line keeps one span.
+        boilerplate), spans of that label overlapping the new one are merged into it; with
+        ``join_lines`` also those on the line just before or after (no blank line between),
+        so marking a menu line by line keeps one block.
         """
         if self.scheme.label(label) is None:
             raise EditError(f"unknown label {label!r}")
@@ -624,10 +647,11 @@ class DocumentSession:
             return None
         new_attrs = default_attrs(self.scheme, label) if attrs is None else attrs
         edits: list[Edit] = []
+        lo, hi = adjacent_line_bounds(self.text, start, end) if join_lines else (start, end)
         # The index says whether anything overlaps; only then the (list-ordered) merge pass.
-        if self._label_no_self_overlap(label) and index.overlapping(label, start, end):
+        if self._label_no_self_overlap(label) and index.overlapping(label, lo, hi):
             for other in self.spans:
-                if other.label == label and other.start < end and start < other.end:
+                if other.label == label and other.start < hi and lo < other.end:
                     start, end = min(start, other.start), max(end, other.end)
                     if attrs is None:
                         new_attrs = {**new_attrs, **other.attrs}
@@ -640,7 +664,7 @@ class DocumentSession:
     def mark_lines(self, label: str, start: int, end: int) -> tuple[Change, str] | None:
         """Mark the lines ``[start, end)`` touches (line mode: Shift+B, Shift+A)."""
         a, b = line_range(self.text, start, end)
-        return self.mark(label, a, b, trim=True)
+        return self.mark(label, a, b, trim=True, join_lines=True)
 
     def mark_occurrences(self, label: str, needle: str, attrs: dict[str, AttrValue] | None = None) -> Change | None:
         """Label every occurrence of ``needle`` not yet marked, as one undoable edit.

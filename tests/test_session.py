@@ -96,6 +96,25 @@ def test_line_mode_merges_overlapping_boilerplate(seed_corpus: Corpus) -> None:
     assert s.problems() == []
 
 
+def test_line_mode_line_by_line_grows_one_block_until_a_blank_line(seed_corpus: Corpus) -> None:
+    # Shift+B, Shift+B, Shift+B on the menu lines, then once more past the blank line.
+    s = DocumentSession.open(seed_corpus, "alice", "seed")
+    line_starts = [0, s.text.index("KYD"), s.text.index("산업"), s.text.index("속보")]
+    for pos in line_starts:
+        assert s.mark_lines("boilerplate", pos, pos) is not None
+    blocks = sorted((x.start, x.end) for x in s.spans if x.label == "boilerplate")
+    assert [s.text[a:b] for a, b in blocks] == ["전체기사 최신뉴스 GAM\nKYD 디데이\n산업 재계·경영", "속보"]
+    # Undo takes back the last join only.
+    s.undo()
+    s.undo()
+    blocks = sorted((x.start, x.end) for x in s.spans if x.label == "boilerplate")
+    assert [s.text[a:b] for a, b in blocks] == ["전체기사 최신뉴스 GAM\nKYD 디데이"]
+    # Marking a selection (not line mode) on the next line leaves it a span of its own.
+    s.mark("boilerplate", line_starts[2], line_starts[2] + 2)
+    blocks = sorted((x.start, x.end) for x in s.spans if x.label == "boilerplate")
+    assert [s.text[a:b] for a, b in blocks] == ["전체기사 최신뉴스 GAM\nKYD 디데이", "산업"]
+
+
 def test_mark_occurrences_is_one_undoable_batch_and_skips_clashes(seed_corpus: Corpus) -> None:
     s = DocumentSession.open(seed_corpus, "alice", "seed")
     first = s.text.index("LG유플러스")
