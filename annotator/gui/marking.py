@@ -125,7 +125,7 @@ class MarkingController(QObject):
             return
         start, end = self.view.line_range_cp()
         had_selection = self.view.selection_cp()[0] != self.view.selection_cp()[1]
-        self._mark(lambda s: s.mark(label, start, end, trim=True), end)
+        self._mark(lambda s: s.mark_lines(label, start, end), end)
         if not had_selection:
             # Ready for the next line: a menu is marked by pressing the key line after line.
             self.view.move_lines(1)

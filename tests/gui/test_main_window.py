@@ -389,3 +389,20 @@ def test_layers_can_be_hidden(qtbot, open_window: Callable[..., MainWindow], dem
     assert window.view.hidden_layers() == {"entity"}
     key(qtbot, window, Qt.Key.Key_3, CTRL | ALT)
     assert window.view.hidden_layers() == set()
+
+
+def test_shift_b_line_after_line_marks_one_menu_block(
+    qtbot, open_window: Callable[..., MainWindow], demo_copy: tuple[Path, str]
+) -> None:
+    root, seed_id = demo_copy
+    window = open_window(root)
+    assert window.open_document(seed_id)
+    window.view.select_cp(0, 0)
+    key(qtbot, window, Qt.Key.Key_B, SHIFT, times=3)  # the three menu lines
+    text = window.session.text  # type: ignore[union-attr]
+    after_blank = text.index("속보")
+    window.view.select_cp(after_blank, after_blank)
+    key(qtbot, window, Qt.Key.Key_B, SHIFT)  # past a blank line: a block of its own
+    window.save_now()
+    blocks = sorted((s["start"], s["text"]) for s in by_label(saved(root, seed_id), "boilerplate"))
+    assert [t for _, t in blocks] == ["전체기사 최신뉴스 GAM\nKYD 디데이\n산업 재계·경영", "속보"]
