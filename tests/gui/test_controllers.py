@@ -152,8 +152,10 @@ def test_line_mode_moves_on_to_the_next_line(parts: Parts) -> None:
     session = parts.open("a")
     parts.view.select_cp(0, 0)
     marking.mark_lines("boilerplate")
+    assert [s.text for s in session.spans] == ["MENU home"]
     marking.mark_lines("boilerplate")
-    assert [s.text for s in session.spans] == ["MENU home", "Kim met Lee in Seoul."]
+    # The second press marked the next line; right below the block, it joined it.
+    assert [s.text for s in session.spans] == ["MENU home\nKim met Lee in Seoul."]
 
 
 # ---------------------------------------------------------------- suggestions
