@@ -2,19 +2,39 @@
 with a ``register(subparsers)`` function that adds its parser and sets ``func``.
 
 Conventions (a contract): ``--json`` prints one JSON document on stdout and nothing else
-there; messages go to stderr. Exit codes: 0 success, 1 the data has problems, 2 bad usage.
+there; messages go to stderr. Exit codes: 0 success, 1 the data has problems (also a
+file system that refuses: read-only, full, missing), 2 bad usage, 130 interrupted.
+
+Errors are handled here, once for every command: each becomes one line on stderr,
+``annotator: PATH: what is wrong``, never a traceback. With ``--json``, a command that
+fails before printing its document prints this one instead (ADR 12)::
+
+    {"ok": false, "error": {"code": "usage" | "corpus" | "os" | "interrupted",
+                            "message": "PATH: what is wrong", "path": "PATH" | null}}
+
+``code``: ``usage`` bad usage (exit 2: a wrong option, a missing corpus, an output path
+refused by :mod:`annotator.outputs`); ``corpus`` a corpus file that cannot be used (exit 1);
+``os`` the system refused (exit 1: read-only, disk full, permission); ``interrupted`` Ctrl+C
+(exit 130). ``message`` is the stderr line without ``annotator: ``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from annotator import __version__
-from annotator.commands.common import EXIT_USAGE, UsageError, error
+from annotator.commands import common
+from annotator.commands.common import EXIT_PROBLEMS, EXIT_USAGE, UsageError, error
 from annotator.corpus import CorpusError
+from annotator.outputs import OutputPathError
+
+#: Exit code of an interrupted command (128 + SIGINT), as shells do.
+EXIT_INTERRUPTED = 130
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS = (
@@ -31,10 +51,20 @@ COMMANDS = (
 )
 
 
+class _ArgumentsRefused(SystemExit):
+    """argparse's refusal (exit 2), carrying its message for the ``--json`` error document.
+    A SystemExit still, so callers see what argparse always did."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(EXIT_USAGE)
+        self.message = message
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise _ArgumentsRefused(f"{self.prog}: {message}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,20 +79,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _os_error_path(exc: OSError, args: argparse.Namespace) -> str | None:
+    """The file the system refused, else what the command was working on (its corpus)."""
+    for name in (exc.filename, exc.filename2):
+        if name is not None:
+            return os.fsdecode(name) if isinstance(name, bytes) else str(name)
+    corpus = getattr(args, "corpus", None)
+    return None if corpus is None else str(corpus)
+
+
+def _fail(args: argparse.Namespace, code: str, message: str, path: str | None) -> None:
+    """The one stderr line of a failed command; with --json, also the error document."""
+    error(message)
+    wants_json = bool(getattr(args, "json", False))
+    if wants_json and not common.json_printed:
+        common.print_json({"ok": False, "error": {"code": code, "message": message, "path": path}})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("--") and argv[0] not in ("--help", "--version")):
         argv = ["open", *argv]  # `annotator` alone opens the app on the demo corpus
+    common.json_printed = False
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _ArgumentsRefused as exc:
+        # The usage and message are on stderr already; the document too when --json was asked.
+        if "--json" in argv:
+            common.print_json({"ok": False, "error": {"code": "usage", "message": exc.message, "path": None}})
+        raise
     try:
         return int(args.func(args) or 0)
     except UsageError as exc:
-        error(str(exc))
+        _fail(args, "usage", str(exc), exc.path)
+        return EXIT_USAGE
+    except OutputPathError as exc:
+        _fail(args, "usage", str(exc), exc.path)
         return EXIT_USAGE
     except CorpusError as exc:
-        error(str(exc))
-        return 1
+        _fail(args, "corpus", str(exc), exc.path)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        # The system said no (read-only, full, gone, no permission): the data's environment,
+        # not the usage. One line naming the path, never a traceback.
+        path = _os_error_path(exc, args)
+        cause = exc.strerror or str(exc)
+        message = f"{path}: {cause}" if path else cause
+        _fail(args, "os", message, path)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
-        error("interrupted")
-        return 130
+        _fail(args, "interrupted", "interrupted", None)
+        return EXIT_INTERRUPTED

@@ -14,11 +14,14 @@ Layout (a contract, see README "Corpus on disk")::
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import socket
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +44,19 @@ from annotator.model import (
 )
 from annotator.rules import WORK_IN_PROGRESS_CODES, Problem, check_annotation, sha256_text
 
+if os.name == "posix":
+    import fcntl
+
 TEXT_SUFFIX = ".txt"
 META_SUFFIX = ".meta.json"
 HTML_SUFFIX = ".source.html.gz"
+
+#: ``expected_mtime_ns`` saying "there is no file yet": the save refuses to replace one.
+ABSENT = -1
+
+#: How many files a Corpus remembers the identity of (what it last read or wrote), for the
+#: conflict check; a bound, so that a pass over 100,000 files does not grow without end.
+_SEEN_MAX = 4096
 
 
 class CorpusError(Exception):
@@ -78,15 +91,44 @@ class LockedError(CorpusError):
 # --------------------------------------------------------------------------- file helpers
 
 
+def read_umask() -> int:
+    """The process's umask, read without changing it where the system allows.
+
+    ``os.umask`` can only be read by setting it, and a thread creating a file meanwhile
+    would get the wrong mode; Linux shows it in ``/proc/self/status``. Elsewhere the
+    set-and-restore is done once, at import, before any thread of ours runs.
+    """
+    with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/self/status", "rb") as handle:
+        for line in handle:
+            if line.startswith(b"Umask:"):
+                return int(line.split()[1], 8)
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+#: Read once per process: new files get ``0o666 & ~UMASK`` like any program's files.
+UMASK = read_umask()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never a part.
 
-    Temporary file in the same folder, fsync, rename over the target, fsync the folder.
+    Temporary file in the same folder (``.NAME.XXXX.tmp``), fsync, rename over the target,
+    fsync the folder. The new file keeps the mode of the file it replaces (a ``chmod`` by the
+    user survives saves), or gets the one the umask gives (``mkstemp`` alone makes ``0600``,
+    which shuts a second account out of a shared corpus).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode) & 0o777
+    except OSError:
+        mode = 0o666 & ~UMASK
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -160,7 +202,89 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
     return problems
 
 
-# --------------------------------------------------------------------------- lock
+# --------------------------------------------------------------------------- locks
+
+#: What flock on a folder gives on a file system without it (some network file systems):
+#: the lock falls back to a lock file, as on Windows.
+_NO_FOLDER_LOCK = frozenset({errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
+
+#: How long a save waits for another process's save of the same folder (one write).
+SAVE_LOCK_TIMEOUT = 30.0
+
+#: The editing locks this process holds, by absolute folder: a save checks that its
+#: folder's lock still covers the folder at that path (see AnnotatorLock.ensure_held).
+_HELD: dict[str, AnnotatorLock] = {}
+
+
+def _open_folder(folder: Path) -> int:
+    return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
+def _flock(fd: int, timeout: float) -> bool:
+    """Take an exclusive flock on ``fd`` within ``timeout`` seconds (0: one try).
+
+    Polls rather than blocks, so that a stopped process holding the lock costs a
+    LockedError, not a hung app. OSError when the file system has no flock for ``fd``.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.0002
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.01)
+
+
+@contextlib.contextmanager
+def save_lock(folder: Path, timeout: float = SAVE_LOCK_TIMEOUT) -> Iterator[None]:
+    """Held by a save around its conflict check and rename, so that no other save of the
+    files in ``folder`` comes between the two (they would both pass the check, and the
+    first one's work would be lost).
+
+    An flock on the descriptor of the folder's parent (``annotations/``, or the corpus root
+    for ``gold/``): nothing a stray ``rm`` can pull away, no file to leave behind, and not
+    the folder itself, whose flock is the editing lock that the saving process may hold.
+    """
+    fd: int | None = None
+    if os.name == "posix":
+        fd = _open_folder(folder.parent)
+        try:
+            taken = _flock(fd, timeout)
+        except OSError as exc:
+            os.close(fd)
+            fd = None
+            if exc.errno not in _NO_FOLDER_LOCK:
+                raise
+        except BaseException:
+            os.close(fd)
+            raise
+        else:
+            if not taken:
+                os.close(fd)
+                raise LockedError(folder, f"another process has been saving here for {timeout:.0f} s")
+    if fd is not None:
+        try:
+            yield
+        finally:
+            os.close(fd)  # releases the flock
+        return
+    lock = FileLock(str(folder / ".save.lock"), timeout=timeout, is_singleton=False)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise LockedError(folder, f"another process has been saving here for {timeout:.0f} s") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 @dataclass
@@ -168,51 +292,143 @@ class AnnotatorLock:
     """An exclusive lock on one annotator's files (or on gold), held while editing.
 
     A second app or process asking for the same lock gets :class:`LockedError` naming the
-    holder, instead of both writing the same files in turn.
+    holder, instead of both writing the same files in turn. On POSIX it is an ``flock`` on
+    the descriptor of the folder itself: deleting files in it (``.lock``, ``.lock.owner``)
+    cannot release it, and the kernel releases it when the holder dies. ``.lock.owner``
+    only names the holder for that message (docs/adr/0014-locking.md).
     """
 
     folder: Path
     who: str
-    _lock: FileLock | None = None
+    #: The folder's descriptor carrying the flock (POSIX).
+    _fd: int | None = None
+    #: Windows, or a file system without flock on folders: a lock file.
+    _file_lock: FileLock | None = None
 
     @property
     def lock_path(self) -> Path:
+        """The lock file where folders cannot be locked (Windows, some network file systems)."""
         return self.folder / ".lock"
 
     @property
     def owner_path(self) -> Path:
         return self.folder / ".lock.owner"
 
+    @property
+    def _key(self) -> str:
+        return os.path.abspath(self.folder)
+
     def acquire(self) -> AnnotatorLock:
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._take()
+        _HELD[self._key] = self
+        try:
+            self._remove_debris()
+            self._write_owner()
+        except BaseException:
+            self.release()
+            raise
+        return self
+
+    def _take(self) -> None:
+        """Lock the folder now at ``self.folder``, or raise LockedError naming the holder."""
+        if os.name == "posix":
+            fd = _open_folder(self.folder)
+            try:
+                taken = _flock(fd, 0)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno not in _NO_FOLDER_LOCK:
+                    raise
+            except BaseException:
+                os.close(fd)
+                raise
+            else:
+                if not taken:
+                    os.close(fd)
+                    raise self._locked_error()
+                self._fd = fd
+                return
         lock = FileLock(str(self.lock_path), timeout=0, is_singleton=False)
         try:
             lock.acquire()
         except Timeout as exc:
-            holder = "another process"
-            with contextlib.suppress(OSError, ValueError):
-                info = json.loads(self.owner_path.read_text("utf-8"))
-                holder = f"process {info['pid']} on {info['host']} (since {info['since']})"
-            raise LockedError(
-                self.folder,
-                f"the files of {self.who!r} are being edited by {holder}; "
-                "close that window or process first",
-            ) from exc
-        self._lock = lock
+            raise self._locked_error() from exc
+        self._file_lock = lock
+
+    def _locked_error(self) -> LockedError:
+        holder = "another process"
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            info = json.loads(self.owner_path.read_text("utf-8"))
+            holder = f"process {info['pid']} on {info['host']} (since {info['since']})"
+        return LockedError(
+            self.folder,
+            f"the files of {self.who!r} are being edited by {holder}; close that window or process first",
+        )
+
+    def _write_owner(self) -> None:
         owner = {"pid": os.getpid(), "host": socket.gethostname(), "since": utc_now()}
         atomic_write_bytes(self.owner_path, dump_json(owner))
-        return self
+
+    def _remove_debris(self) -> None:
+        """Delete the atomic-write temporaries (``.NAME.XXXX.tmp``) a killed process left.
+
+        The folder is ours now, so no editing process is writing in it; the save lock keeps
+        off a save by a process that did not take the editing lock.
+        """
+        with save_lock(self.folder), os.scandir(self.folder) as it:
+            stale = [
+                e.path
+                for e in it
+                if e.name.startswith(".") and e.name.endswith(".tmp") and e.is_file(follow_symlinks=False)
+            ]
+            for path in stale:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+
+    def _covers_folder(self) -> bool:
+        """Does our flock still cover the folder at ``self.folder`` (not moved, not removed)?"""
+        if self._fd is None:
+            return self._file_lock is not None
+        try:
+            return _same_file(os.stat(self.folder), os.fstat(self._fd))
+        except FileNotFoundError:
+            return False
+
+    def ensure_held(self) -> None:
+        """Called by each save: when the folder was moved or removed (and perhaps made
+        again) since the lock was taken, lock the folder now at that path before writing
+        into it, or raise LockedError if another process locked it meanwhile."""
+        if self._fd is None or self._covers_folder():
+            return
+        old, self._fd = self._fd, None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._take()
+        except BaseException:
+            self._fd = old  # still ours: the old folder, wherever it went
+            raise
+        os.close(old)
+        self._write_owner()
 
     def release(self) -> None:
-        if self._lock is not None:
+        if not self.held:
+            return
+        if self._covers_folder():  # not the owner file of whoever has the folder now
             with contextlib.suppress(OSError):
                 self.owner_path.unlink()
-            self._lock.release()
-            self._lock = None
+        if _HELD.get(self._key) is self:
+            del _HELD[self._key]
+        if self._fd is not None:
+            os.close(self._fd)  # releases the flock
+            self._fd = None
+        if self._file_lock is not None:
+            self._file_lock.release()
+            self._file_lock = None
 
     @property
     def held(self) -> bool:
-        return self._lock is not None
+        return self._fd is not None or self._file_lock is not None
 
     def __enter__(self) -> AnnotatorLock:
         return self.acquire()
@@ -242,6 +458,8 @@ class Corpus:
         self.scheme = scheme
         # Files that failed to load: they are never overwritten by a save.
         self._broken: set[Path] = set()
+        # path -> (mtime_ns, size, device, inode) of the file as last read or written here.
+        self._seen: dict[Path, tuple[int, int, int, int]] = {}
 
     # ---- creating and opening
 
@@ -317,11 +535,15 @@ class Corpus:
     # ---- listing (never reads a document's text)
 
     def doc_ids(self) -> list[str]:
-        """Sorted ids of every document, from one scan of ``documents/``."""
-        n = len(TEXT_SUFFIX)
+        """Sorted ids of every document, from one scan of ``documents/``.
+
+        A document is listed by its meta, written last (:meth:`add_document`): a text
+        without meta is an import that did not finish, not a document.
+        """
+        n = len(META_SUFFIX)
         try:
             with os.scandir(self.documents_dir) as it:
-                ids = [e.name[:-n] for e in it if e.name.endswith(TEXT_SUFFIX)]
+                ids = [e.name[:-n] for e in it if e.name.endswith(META_SUFFIX)]
         except FileNotFoundError:
             return []
         ids.sort()
@@ -347,7 +569,7 @@ class Corpus:
     # ---- documents
 
     def has_document(self, doc_id: str) -> bool:
-        return self.text_path(doc_id).is_file()
+        return self.meta_path(doc_id).is_file()
 
     def read_text(self, doc_id: str) -> str:
         return _decode_text(self.text_path(doc_id), self._read_text_bytes(doc_id))
@@ -367,17 +589,20 @@ class Corpus:
             raise CorpusError(path, "; ".join(str(p) for p in pydantic_problems(exc))) from exc
 
     def add_document(self, text: str, meta: DocumentMeta, html_gz: bytes | None = None) -> None:
-        """Write a new document. The text must already be normalised (LF, NFC)."""
-        if self.text_path(meta.doc_id).exists():
-            raise CorpusError(self.text_path(meta.doc_id), "a document with this id already exists")
+        """Write a new document. The text must already be normalised (LF, NFC).
+
+        The meta is written last and commits the document: killed before it, the files
+        written are an unfinished import (not listed, replaced by the next add of that id).
+        """
+        if self.meta_path(meta.doc_id).exists():
+            raise CorpusError(self.meta_path(meta.doc_id), "a document with this id already exists")
         if meta.text_sha256 != sha256_text(text) or meta.chars != len(text):
             raise ValueError(f"meta of {meta.doc_id} does not describe its text")
         if html_gz is not None:
             atomic_write_bytes(self.html_path(meta.doc_id), html_gz)
-        # Meta before text: a document is listed once its text exists, and by then its
-        # meta is there too.
-        atomic_write_bytes(self.meta_path(meta.doc_id), dump_json(meta.model_dump(mode="json")))
         atomic_write_bytes(self.text_path(meta.doc_id), text.encode("utf-8"))
+        # Last: a document is listed once its meta exists, and by then its text is there.
+        atomic_write_bytes(self.meta_path(meta.doc_id), dump_json(meta.model_dump(mode="json")))
 
     # ---- annotations
 
@@ -430,7 +655,7 @@ class Corpus:
         """
         path = self.annotation_path(annotator, doc_id)
         try:
-            mtime_ns = path.stat().st_mtime_ns
+            st = os.stat(path)
         except FileNotFoundError:
             return None
         annotation, problems = self.check_annotation_file(path, text, doc_id)
@@ -442,7 +667,10 @@ class Corpus:
             self._broken.add(path)
             raise AnnotationFileError(path, problems)
         self._broken.discard(path)
-        return LoadedAnnotation(annotation, mtime_ns, tuple(problems))
+        # Stat before reading: a file replaced in between looks changed to the next save
+        # (a needless conflict), never unchanged.
+        self._remember(path, st)
+        return LoadedAnnotation(annotation, st.st_mtime_ns, tuple(problems))
 
     def save_annotation(
         self, annotation: Annotation, *, expected_mtime_ns: int | None = None, annotator: str | None = None
@@ -451,20 +679,53 @@ class Corpus:
 
         ``annotator`` defaults to ``annotation.annotator``; pass ``gold`` to write gold.
         With ``expected_mtime_ns``, refuse (:class:`ConflictError`) when the file changed
-        on disk since it was read. A file that failed to load is never overwritten.
+        on disk since it was read (:data:`ABSENT`: when a file appeared). The check and the
+        rename happen under the folder's save lock, so two processes cannot both pass the
+        check. A file that failed to load is never overwritten. When this process holds the
+        annotator's lock, it is checked (and taken again if the folder was moved away).
         """
-        path = self.annotation_path(annotator or annotation.annotator, annotation.doc_id)
+        name = annotator or annotation.annotator
+        path = self.annotation_path(name, annotation.doc_id)
         if path in self._broken:
             raise CorpusError(path, "this file failed to load; fix or move it before saving over it")
-        if expected_mtime_ns is not None:
-            try:
-                current = path.stat().st_mtime_ns
-            except FileNotFoundError:
-                current = None
-            if current != expected_mtime_ns:
-                raise ConflictError(path, "changed on disk since it was opened; not overwritten")
-        atomic_write_bytes(path, annotation.to_json_bytes())
-        return path.stat().st_mtime_ns
+        data = annotation.to_json_bytes()  # before the lock: keep its hold short
+        folder = path.parent
+        held = _HELD.get(os.path.abspath(folder))
+        if held is not None:
+            held.ensure_held()
+        folder.mkdir(parents=True, exist_ok=True)
+        with save_lock(folder):
+            if expected_mtime_ns is not None:
+                self._check_unchanged(path, expected_mtime_ns)
+            atomic_write_bytes(path, data)
+            # Under the lock, the file at ``path`` is still the one just written.
+            st = os.stat(path)
+        self._remember(path, st)
+        return st.st_mtime_ns
+
+    def _check_unchanged(self, path: Path, expected_mtime_ns: int) -> None:
+        try:
+            current: os.stat_result | None = os.stat(path)
+        except FileNotFoundError:
+            current = None
+        if expected_mtime_ns == ABSENT:
+            if current is not None:
+                raise ConflictError(path, "was created on disk by someone else; not overwritten")
+            return
+        if current is None or current.st_mtime_ns != expected_mtime_ns:
+            raise ConflictError(path, "changed on disk since it was opened; not overwritten")
+        # Two writes within one clock tick of a coarse file system share an mtime; each
+        # atomic write is a new file, so the identity of the one we read or wrote tells.
+        seen = self._seen.get(path)
+        if seen is not None and seen[0] == expected_mtime_ns and seen != _identity(current):
+            raise ConflictError(path, "changed on disk since it was opened; not overwritten")
+
+    def _remember(self, path: Path, st: os.stat_result) -> None:
+        seen = self._seen
+        seen.pop(path, None)
+        seen[path] = _identity(st)
+        if len(seen) > _SEEN_MAX:
+            del seen[next(iter(seen))]  # the least recently read or written
 
     def lock(self, annotator: str) -> AnnotatorLock:
         """The lock on ``annotator``'s files; call ``acquire()`` or use ``with``."""
@@ -489,6 +750,10 @@ class Corpus:
             if status in ("todo", "in_progress", "done", "skipped"):
                 result[doc_id] = status
         return result
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_mtime_ns, st.st_size, st.st_dev, st.st_ino)
 
 
 def _decode_text(path: Path, data: bytes) -> str:

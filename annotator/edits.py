@@ -7,8 +7,10 @@ redo therefore work (and are tested) without a screen.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from annotator.model import Annotation, AttrValue, LabelScheme, Span, Status, utc_now
@@ -51,6 +53,17 @@ class Edit(Protocol):
 
 class EditError(ValueError):
     """An edit that cannot be applied (unknown span, empty range...)."""
+
+
+class EditNotSaved(EditError):
+    """The edit was taken back because it could not be written to the journal (disk full,
+    folder read-only...): the user must not see a change that a crash would lose."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        self.path = path
+        self.cause = cause
+        reason = cause.strerror or str(cause)
+        super().__init__(f"Not done: the change could not be written to {path} ({reason}); it was undone")
 
 
 def _index(annotation: Annotation, span_id: str) -> int:
@@ -143,6 +156,9 @@ class UpdateSpan:
     label: str | None = None
     attrs: dict[str, AttrValue] | None = None
     description: str = "change span"
+    #: Consecutive edits with the same key (not None) are one undo step: an attribute
+    #: committed while it is typed (see :meth:`History.run`).
+    merge_key: str | None = None
     _before: Span | None = None
 
     def apply(self, annotation: Annotation) -> Change:
@@ -217,6 +233,7 @@ class Batch:
 
     edits: Sequence[Edit]
     description: str = "edit"
+    merge_key: str | None = None
 
     def apply(self, annotation: Annotation) -> Change:
         change = Change()
@@ -241,12 +258,33 @@ class Batch:
 # --------------------------------------------------------------------------- history
 
 
+#: Edits with the same merge key merge only when they follow each other within this time.
+MERGE_SECONDS = 5.0
+
+
+@dataclass
+class _Step:
+    """How to take back the last step of a :class:`History` (see :meth:`History.rollback`)."""
+
+    kind: str  # "run", "merge", "undo" or "redo"
+    edit: Edit  # what is now on top of the stack it went to
+    #: run: the oldest edits pushed out by the limit; merge: the edit it was merged into.
+    pushed_out: list[Edit]
+    #: run: the redo stack it cleared.
+    undone: list[Edit]
+    #: merge: how many of ``edit.edits`` (at the end) this step added.
+    tail: int = 0
+
+
 @dataclass
 class History:
     """The undo and redo stacks of one annotation.
 
     ``version`` counts changes (undo counts as one too), so a caller can tell whether what
     it saved is still current: compare with the version it recorded at save time.
+
+    The last step (run, undo or redo) can be taken back entirely with :meth:`rollback`, as if
+    it never happened, stacks included: the session does so when it cannot journal it.
     """
 
     annotation: Annotation
@@ -254,12 +292,54 @@ class History:
     _done: list[Edit] = field(default_factory=list)
     _undone: list[Edit] = field(default_factory=list)
     version: int = 0
+    _last: _Step | None = field(default=None, repr=False)
+    _last_time: float = field(default=0.0, repr=False)
 
     def run(self, edit: Edit) -> Change:
         change = edit.apply(self.annotation)
-        self._done.append(edit)
-        del self._done[: -self.limit]
-        self._undone.clear()
+        key = getattr(edit, "merge_key", None)
+        previous = self._done[-1] if self._done else None
+        now = time.monotonic()
+        last = self._last
+        if (
+            key is not None
+            and previous is not None
+            and getattr(previous, "merge_key", None) == key
+            and last is not None
+            and last.kind in ("run", "merge")
+            and last.edit is previous
+            and now - self._last_time <= MERGE_SECONDS
+        ):
+            # Typing "심지혜" commits several times; it undoes as one step.
+            parts = list(previous.edits) if isinstance(previous, Batch) else [previous]
+            merged = Batch([*parts, edit], previous.description, merge_key=key)
+            self._done[-1] = merged
+            self._last = _Step("merge", merged, [previous], [], 1)
+        else:
+            self._done.append(edit)
+            dropped = self._done[: -self.limit]
+            del self._done[: -self.limit]
+            undone, self._undone = self._undone, []
+            self._last = _Step("run", edit, dropped, undone)
+        self._last_time = now
+        return self._touched(change)
+
+    def extend_last(self, edit: Edit) -> Change:
+        """Apply ``edit`` as part of the last step run (one undo for both), e.g. the status
+        going back to "in_progress" with the edit that made a done document invalid."""
+        last = self._last
+        assert last is not None and last.kind in ("run", "merge") and self._done[-1] is last.edit
+        change = edit.apply(self.annotation)
+        first = last.edit
+        if last.kind == "run":
+            both = Batch([first, edit], first.description)
+            self._last = _Step("run", both, last.pushed_out, last.undone)
+        else:
+            # No further merging into it: the status change ends the typing run.
+            assert isinstance(first, Batch)
+            both = Batch([*first.edits, edit], first.description)
+            self._last = _Step("merge", both, last.pushed_out, [], last.tail + 1)
+        self._done[-1] = both
         return self._touched(change)
 
     def run_all(self, edits: Iterable[Edit], description: str) -> Change:
@@ -271,6 +351,7 @@ class History:
         edit = self._done.pop()
         change = edit.revert(self.annotation)
         self._undone.append(edit)
+        self._last = _Step("undo", edit, [], [])
         return self._touched(change)
 
     def redo(self) -> Change | None:
@@ -279,6 +360,38 @@ class History:
         edit = self._undone.pop()
         change = edit.apply(self.annotation)
         self._done.append(edit)
+        self._last = _Step("redo", edit, [], [])
+        return self._touched(change)
+
+    def rollback(self) -> Change | None:
+        """Take back the last run, undo or redo as if it never happened: the annotation and
+        both stacks are as before it (a run is not left to redo). None when there is none."""
+        last, self._last = self._last, None
+        if last is None:
+            return None
+        edit = last.edit
+        if last.kind == "run":
+            assert self._done and self._done[-1] is edit
+            self._done.pop()
+            change = edit.revert(self.annotation)
+            self._done[:0] = last.pushed_out
+            self._undone = last.undone
+        elif last.kind == "merge":
+            assert isinstance(edit, Batch) and self._done and self._done[-1] is edit
+            change = Change()
+            for part in reversed(edit.edits[-last.tail :]):
+                change = change | part.revert(self.annotation)
+            self._done[-1] = last.pushed_out[0]
+        elif last.kind == "undo":
+            assert self._undone and self._undone[-1] is edit
+            self._undone.pop()
+            change = edit.apply(self.annotation)
+            self._done.append(edit)
+        else:
+            assert self._done and self._done[-1] is edit
+            self._done.pop()
+            change = edit.revert(self.annotation)
+            self._undone.append(edit)
         return self._touched(change)
 
     @property

@@ -188,8 +188,10 @@ class Span(_Strict):
     """
 
     id: str = Field(min_length=1, max_length=64)
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    # Strict: a JSON integer, never "12", 12.0 or true. A lax conversion would let a file
+    # pass here that other readers of the raw JSON (and the schema) call broken.
+    start: int = Field(ge=0, strict=True)
+    end: int = Field(ge=0, strict=True)
     label: str
     text: str
     attrs: dict[str, AttrValue] = Field(default_factory=dict)
@@ -206,6 +208,14 @@ class Annotation(_Strict):
     updated_at: str = Field(default_factory=utc_now)
     doc_labels: dict[str, str] = Field(default_factory=dict)
     spans: list[Span] = Field(default_factory=list)
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _integer_version(cls, value: object) -> object:
+        # A Literal cannot be strict, and the lax one takes 1.0 and true for 1.
+        if type(value) is not int:
+            raise ValueError(f"schema_version must be the integer 1, not {value!r}")
+        return value
 
     @field_validator("updated_at")
     @classmethod

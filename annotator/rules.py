@@ -381,12 +381,14 @@ def check_annotation(
     text_sha256: str | None = None,
     *,
     columns: SpanColumns | None = None,
+    work_in_progress: bool = True,
 ) -> list[Problem]:
     """Every rule break in ``annotation`` against ``text`` and ``scheme``.
 
     ``text_sha256``, when the caller knows it (from the file's bytes, say), spares hashing
     the text again; ``columns``, the spans' fields as :func:`model.parse_annotation_json`
-    returned them, spares reading them from the spans again.
+    returned them, spares reading them from the spans again. With ``work_in_progress``
+    False, see :func:`check_integrity`.
     """
     problems: list[Problem] = []
     expected_sha = text_sha256 or sha256_text(text)
@@ -405,11 +407,13 @@ def check_annotation(
     if not spans:
         pass
     elif len(spans) < NUMPY_FROM:
-        problems.extend(_small_span_problems(spans, text, rules, columns))
+        problems.extend(_small_span_problems(spans, text, rules, columns, work_in_progress))
     else:
         if columns is None:
             columns = SpanColumns(*(list(map(get, spans)) for get in _COLUMN_GETTERS))
-        problems.extend(_large_span_problems(spans, columns, text, rules))
+        problems.extend(_large_span_problems(spans, columns, text, rules, work_in_progress))
+    if not work_in_progress:
+        return problems
 
     for name, value in annotation.doc_labels.items():
         definition = rules.doc_labels.get(name)
@@ -425,11 +429,34 @@ def check_annotation(
     return problems
 
 
+def check_integrity(
+    annotation: Annotation,
+    text: str,
+    scheme: LabelScheme,
+    text_sha256: str | None = None,
+    *,
+    columns: SpanColumns | None = None,
+) -> list[Problem]:
+    """The problems of :func:`check_annotation` that make an annotation unusable whatever
+    its state of work (every code not in :data:`WORK_IN_PROGRESS_CODES`: hash, ids,
+    offsets, span texts, labels), in the same order, without asking the attribute,
+    structure and document-label rules. Those can only add work-in-progress problems, so
+    whether a file is usable is the same question, answered at a fraction of the cost.
+    """
+    return check_annotation(
+        annotation, text, scheme, text_sha256, columns=columns, work_in_progress=False
+    )
+
+
 _COLUMN_GETTERS = (_ID, _START, _END, _LABEL, _TEXT, _ATTRS)
 
 
 def _small_span_problems(
-    spans: list[Span], text: str, rules: SchemeRules, columns: SpanColumns | None = None
+    spans: list[Span],
+    text: str,
+    rules: SchemeRules,
+    columns: SpanColumns | None = None,
+    work_in_progress: bool = True,
 ) -> list[Problem]:
     """Offsets, texts, labels, attributes and structure: the reference implementation,
     and the fastest one for the few dozen spans of a usual document."""
@@ -458,6 +485,8 @@ def _small_span_problems(
         )
     if not fine:
         problems.extend(_span_problems(spans, text, known))
+    if not work_in_progress:
+        return problems
     for span in spans:
         if span.attrs or span.label in with_attrs:
             problems.extend(_attr_problems(span, rules))
@@ -545,7 +574,11 @@ def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem
 
 
 def _large_span_problems(
-    spans: list[Span], columns: SpanColumns, text: str, rules: SchemeRules
+    spans: list[Span],
+    columns: SpanColumns,
+    text: str,
+    rules: SchemeRules,
+    work_in_progress: bool = True,
 ) -> list[Problem]:
     import numpy as np  # only here: numpy costs a noticeable part of the app's start-up
 
@@ -555,7 +588,7 @@ def _large_span_problems(
         s = np.array(starts, dtype=np.int64)
         e = np.array(ends, dtype=np.int64)
     except OverflowError:  # an offset beyond int64 is out of range anyway
-        return _small_span_problems(spans, text, rules)
+        return _small_span_problems(spans, text, rules, None, work_in_progress)
     codes = np.fromiter(map(rules.codes.get, labels, repeat(-1)), np.intp, n)  # -1: unknown
     if not (
         len(set(ids)) == n
@@ -567,8 +600,10 @@ def _large_span_problems(
         and all(map(text.startswith, texts, starts, ends))
         and codes.min() >= 0
     ):
-        return _small_span_problems(spans, text, rules)
+        return _small_span_problems(spans, text, rules, None, work_in_progress)
     problems: list[Problem] = []
+    if not work_in_progress:
+        return problems
     # Attributes: the spans that have some, and those whose label has some (a required
     # one may be missing), in span order.
     has_attrs = np.zeros(len(rules.codes), dtype=bool)
@@ -742,3 +777,39 @@ def _line_break_runs(text: str) -> Iterator[tuple[int, int]]:
 def clean_text(text: str, article: Span, spans: list[Span]) -> str:
     """The article's clean text: the article minus the boilerplate inside it."""
     return clean_text_map(text, article, spans)[0]
+
+
+# --------------------------------------------------------------------------- may it be done?
+
+
+def done_problems(
+    annotation: Annotation, text: str, scheme: LabelScheme, text_sha256: str | None = None
+) -> list[Problem]:
+    """Why ``annotation`` may not be "done"; empty when it may (ADR 0013).
+
+    The one place that decides: the session asks it before setting "done" and again after
+    every edit of a done document; ``validate`` and ``export`` may ask it of done files.
+    Every rule of :func:`check_annotation`, and also: every document label of the scheme has
+    a value (a page's type is part of a finished annotation), and a page whose ``page_type``
+    is ``article`` has an ``article`` span.
+    """
+    problems = check_annotation(annotation, text, scheme, text_sha256)
+    labels = annotation.doc_labels
+    for definition in scheme.doc_labels:
+        if definition.name not in labels:
+            problems.append(
+                Problem(
+                    "missing-doc-label",
+                    f"document label {definition.name!r} is not set "
+                    f"(one of {', '.join(definition.values)})",
+                )
+            )
+    if (
+        labels.get("page_type") == "article"
+        and scheme.label("article") is not None
+        and not any(span.label == "article" for span in annotation.spans)
+    ):
+        problems.append(
+            Problem("no-article", "the page type is 'article' but no article is marked")
+        )
+    return problems

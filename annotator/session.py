@@ -19,30 +19,21 @@ an undo is journaled as the spans it put back.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
 
-import orjson
-
-from annotator.corpus import (
-    AnnotationFileError,
-    ConflictError,
-    Corpus,
-    CorpusError,
-    atomic_write_bytes,
-    dump_json,
-)
+from annotator import conflicts
+from annotator.conflicts import CONFLICT_DIR, conflict_path, reload_session
+from annotator.corpus import ABSENT, AnnotationFileError, Corpus, CorpusError
 from annotator.edits import (
     AddSpan,
     Batch,
     Change,
     Edit,
     EditError,
+    EditNotSaved,
     History,
     RemoveSpan,
     SetDocLabel,
@@ -52,12 +43,56 @@ from annotator.edits import (
     make_span,
     trim_whitespace,
 )
+from annotator.journal import (
+    JOURNAL_DIR,
+    JOURNAL_VERSION,
+    Journal,
+    Recovery,
+    Replay,
+    _apply_entry,
+    _entry_for,
+    _same_content,
+    journal_path,
+    pending_journals,
+    plan_recovery,
+    read_journal,
+    recover_journal,
+    recover_journals,
+)
 from annotator.model import SUGGESTIONS, Annotation, AttrValue, LabelScheme, Span, Status, utc_now
-from annotator.rules import Problem, check_annotation, clean_text, sha256_text
+from annotator.rules import Problem, check_annotation, clean_text, done_problems, sha256_text
 
-JOURNAL_DIR = ".journal"
-CONFLICT_DIR = ".conflicts"
-JOURNAL_VERSION = 1
+# The journal and the conflict helpers moved to their own modules; their names stay
+# importable from here.
+__all__ = [
+    "CONFLICT_DIR",
+    "JOURNAL_DIR",
+    "JOURNAL_VERSION",
+    "Accepted",
+    "DocumentSession",
+    "EditNotSaved",
+    "Journal",
+    "Recovery",
+    "Replay",
+    "SpanIndex",
+    "_apply_entry",
+    "_entry_for",
+    "_same_content",
+    "adjacent_line_bounds",
+    "conflict_path",
+    "journal_path",
+    "line_range",
+    "occurrences",
+    "pending_journals",
+    "plan_recovery",
+    "read_journal",
+    "recover_journal",
+    "recover_journals",
+    "reload_session",
+    "restore_edit",
+    "sorted_spans",
+    "word_step",
+]
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -207,244 +242,55 @@ class SpanIndex:
         return [i for s, e, i in entries[lo:hi] if e > start]
 
 
-# --------------------------------------------------------------------------- journal
+#: From this many spans, an edit of a done document re-checks only the spans around it.
+LOCAL_CHECK_FROM = 1_000
 
 
-def journal_path(corpus: Corpus, annotator: str, doc_id: str) -> Path:
-    return corpus.annotator_dir(annotator) / JOURNAL_DIR / f"{doc_id}.jsonl"
+# --------------------------------------------------------------------------- restoring
 
 
-def conflict_path(corpus: Corpus, annotator: str, doc_id: str, what: str) -> Path:
-    """A new file name to keep a copy of one side of a conflict; never an existing file."""
-    stamp = utc_now().replace(":", "").replace("-", "")
-    folder = corpus.annotator_dir(annotator) / CONFLICT_DIR
-    path = folder / f"{doc_id}.{stamp}.{what}.json"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"{doc_id}.{stamp}.{what}-{n}.json"
-    return path
+def restore_edit(text: str, base: Annotation, replayed: Annotation, changes: int) -> Batch:
+    """One edit turning ``base`` (the saved file) into ``replayed`` (it plus a crash journal)."""
+    before = {s.id: s for s in base.spans}
+    after = {s.id: s for s in replayed.spans}
+    edits: list[Edit] = [RemoveSpan(s.id) for s in base.spans if s.id not in after]
+    for span in replayed.spans:
+        old = before.get(span.id)
+        if old is None:
+            edits.append(AddSpan(span))
+        elif old != span:
+            edits.append(
+                UpdateSpan(text, span.id, span.start, span.end, span.label, dict(span.attrs))
+            )
+    for name in sorted(base.doc_labels.keys() | replayed.doc_labels.keys()):
+        value = replayed.doc_labels.get(name)
+        if base.doc_labels.get(name) != value:
+            edits.append(SetDocLabel(name, value))
+    if base.status != replayed.status:
+        edits.append(SetStatus(replayed.status))
+    return Batch(edits, f"restore {changes} unsaved change{'s' * (changes != 1)}")
 
 
-class Journal:
-    """The write-ahead journal of one document's unsaved changes (appended, flushed)."""
+@dataclass
+class Accepted:
+    """What accepting suggestions did: the edit (None when every one was refused), the new
+    spans' ids, and each refused suggestion with the rules it would have broken."""
 
-    def __init__(self, path: Path, header: dict[str, Any], fsync: bool = False) -> None:
-        self.path = path
-        self.header = header
-        self.fsync = fsync
-        self._handle: IO[bytes] | None = None
-        self.entries = 0
+    change: Change | None
+    new_ids: list[str]
+    refused: list[tuple[Span, list[Problem]]]
 
-    def append(self, entry: dict[str, Any]) -> None:
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # "wb": a journal left from before was replayed (or set aside) when the
-            # session opened, so whatever is there now is stale.
-            self._handle = open(self.path, "wb")  # noqa: SIM115 - kept open across changes
-            self._write(self.header)
-        self._write(entry)
-        self.entries += 1
-
-    def _write(self, value: dict[str, Any]) -> None:
-        assert self._handle is not None
-        self._handle.write(orjson.dumps(value) + b"\n")
-        # flush: survives a kill -9 (the data is in the kernel); fsync: survives power loss.
-        self._handle.flush()
-        if self.fsync:
-            os.fsync(self._handle.fileno())
-
-    def discard(self) -> None:
-        """Close and delete: the changes are in the saved file now."""
-        self.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        self.entries = 0
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
-
-def _entry_for(
-    annotation: Annotation,
-    change: Change,
-    version: int,
-    span_of: Callable[[str], Span | None] | None = None,
-) -> dict[str, Any]:
-    """The state of everything ``change`` touched, as one journal line.
-
-    ``span_of`` looks a span up by id (the session's index); without it, one pass finds them.
-    """
-    touched = change.added | change.modified | change.removed
-    if span_of is not None:
-        by_id = {i: span for i in touched if (span := span_of(i)) is not None}
-    else:
-        by_id = {s.id: s for s in annotation.spans if s.id in touched} if touched else {}
-    entry: dict[str, Any] = {"v": version}
-    puts = [by_id[i].model_dump(mode="json") for i in sorted(touched) if i in by_id]
-    dels = sorted(i for i in touched if i not in by_id)
-    if puts:
-        entry["put"] = puts
-    if dels:
-        entry["del"] = dels
-    if change.doc_labels:
-        entry["doc_labels"] = dict(annotation.doc_labels)
-    if change.status:
-        entry["status"] = annotation.status
-    entry["updated_at"] = annotation.updated_at
-    return entry
-
-
-def _apply_entry(annotation: Annotation, entry: dict[str, Any], text: str) -> None:
-    index = {s.id: i for i, s in enumerate(annotation.spans)}
-    for raw in entry.get("put", ()):
-        span = Span.model_validate(raw)
-        if span.start >= span.end or text[span.start : span.end] != span.text:
-            raise ValueError(f"span {span.id} does not match the text")
-        if span.id in index:
-            annotation.spans[index[span.id]] = span
-        else:
-            index[span.id] = len(annotation.spans)
-            annotation.spans.append(span)
-    dels = set(entry.get("del", ()))
-    if dels:
-        annotation.spans = [s for s in annotation.spans if s.id not in dels]
-    if "doc_labels" in entry:
-        annotation.doc_labels = dict(entry["doc_labels"])
-    if "status" in entry:
-        annotation.status = entry["status"]
-    if "updated_at" in entry:
-        annotation.updated_at = entry["updated_at"]
-
-
-def read_journal(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Header and entries. A last line cut short by a crash is dropped; any other bad line
-    is an error naming the file and the line."""
-    try:
-        lines = path.read_bytes().split(b"\n")
-    except OSError as exc:
-        raise CorpusError(path, f"cannot read: {exc.strerror or exc}") from exc
-    if lines and lines[-1] == b"":
-        lines.pop()
-    parsed: list[dict[str, Any]] = []
-    for number, line in enumerate(lines, 1):
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            if number == len(lines):
-                break  # the write in progress when the process died
-            raise CorpusError(path, f"line {number} is not valid JSON: {exc}") from exc
-        if not isinstance(value, dict):
-            raise CorpusError(path, f"line {number} is not a JSON object")
-        parsed.append(value)
-    if not parsed or parsed[0].get("journal") != JOURNAL_VERSION:
-        raise CorpusError(path, "not an edit journal (no header line)")
-    return parsed[0], parsed[1:]
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """What a journal found at start did."""
-
-    doc_id: str
-    #: "restored": its changes were saved; "unchanged": nothing was missing from the file;
-    #: "set-aside": it could not be applied and was moved to ``kept``.
-    outcome: str
-    changes: int
-    message: str
-    kept: Path | None = None
-
-
-def recover_journal(
-    corpus: Corpus, annotator: str, doc_id: str, text: str | None = None
-) -> Recovery | None:
-    """Replay the journal of ``doc_id`` (if any) onto its saved file and save the result.
-
-    The caller must hold the annotator's lock. Never loses either side: when the journal
-    cannot be applied (the file changed meanwhile, or is broken) it is moved to
-    ``.conflicts/`` and the message says where.
-    """
-    path = journal_path(corpus, annotator, doc_id)
-    if not path.is_file():
-        return None
-
-    def set_aside(reason: str, changes: int = 0) -> Recovery:
-        kept = conflict_path(corpus, annotator, doc_id, "journal").with_suffix(".jsonl")
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, kept)
-        return Recovery(
-            doc_id, "set-aside", changes, f"{doc_id}: unsaved edits not applied ({reason}); kept in {kept}", kept
+    def refused_text(self) -> str:
+        """The refused ones in a sentence for the status bar ("" when none)."""
+        if not self.refused:
+            return ""
+        first, problems = self.refused[0]
+        excerpt = " ".join(first.text.split())[:30]
+        more = f" (and {len(self.refused) - 1} more)" if len(self.refused) > 1 else ""
+        return (
+            f"not accepted: {len(self.refused)} suggestion{'s' * (len(self.refused) != 1)} "
+            f"that would break a rule — {first.label} {excerpt!r}: {problems[0].message}{more}"
         )
-
-    try:
-        header, entries = read_journal(path)
-    except CorpusError as exc:
-        return set_aside(exc.message)
-    if not entries:
-        path.unlink()
-        return Recovery(doc_id, "unchanged", 0, f"{doc_id}: empty journal removed")
-    if text is None:
-        text = corpus.read_text(doc_id)
-    if header.get("text_sha256") != sha256_text(text):
-        return set_aside("the document text changed", len(entries))
-    try:
-        loaded = corpus.load_annotation(annotator, doc_id, text)
-    except AnnotationFileError as exc:
-        return set_aside(f"the saved file has problems: {exc.message}", len(entries))
-    base = (
-        loaded.annotation.model_copy(deep=True)
-        if loaded
-        else corpus.new_annotation(annotator, doc_id, text)
-    )
-    replayed = base.model_copy(deep=True)
-    try:
-        for entry in entries:
-            _apply_entry(replayed, entry, text)
-    except (ValueError, KeyError, TypeError) as exc:
-        return set_aside(f"a journal line does not apply: {exc}", len(entries))
-    current_mtime = loaded.mtime_ns if loaded else None
-    if _same_content(replayed, base):
-        # Saved after all (the process died between saving and removing the journal).
-        path.unlink()
-        return Recovery(doc_id, "unchanged", 0, f"{doc_id}: nothing unsaved")
-    if header.get("base_mtime_ns") != current_mtime:
-        return set_aside("the file was changed on disk after these edits began", len(entries))
-    corpus.save_annotation(replayed, expected_mtime_ns=current_mtime)
-    path.unlink()
-    n = len(entries)
-    return Recovery(
-        doc_id, "restored", n, f"{doc_id}: restored {n} unsaved change{'s' * (n != 1)} from the last session"
-    )
-
-
-def recover_journals(corpus: Corpus, annotator: str) -> list[Recovery]:
-    """Replay every journal left by a session that did not close (see :func:`recover_journal`)."""
-    folder = corpus.annotator_dir(annotator) / JOURNAL_DIR
-    try:
-        names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".jsonl"))
-    except FileNotFoundError:
-        return []
-    results = []
-    for name in names:
-        doc_id = name.removesuffix(".jsonl")
-        try:
-            result = recover_journal(corpus, annotator, doc_id)
-        except CorpusError as exc:
-            result = Recovery(doc_id, "set-aside", 0, str(exc))
-        if result is not None:
-            results.append(result)
-    return results
-
-
-def _same_content(a: Annotation, b: Annotation) -> bool:
-    key = lambda s: s.id  # noqa: E731
-    return (
-        a.status == b.status
-        and a.doc_labels == b.doc_labels
-        and sorted(a.spans, key=key) == sorted(b.spans, key=key)
-    )
 
 
 # --------------------------------------------------------------------------- session
@@ -455,7 +301,14 @@ class DocumentSession:
     """One annotator editing one document: load, edit through History, save, journal.
 
     Create with :meth:`open`. When the annotation file fails to load, the session is
-    read-only (:attr:`load_problems` says why) and nothing is ever written over the file.
+    read-only (:attr:`load_problems` says why) and nothing is ever written over the file;
+    also when the caller says so (:attr:`read_only_reason`: a corpus on a read-only disk).
+
+    Two promises hold after every call that edits (:meth:`run`, :meth:`undo`, :meth:`redo`):
+    a "done" document passes :func:`rules.done_problems` (an edit that breaks a rule moves it
+    back to "in_progress" in the same undo step; :attr:`reopened` says why), and what the
+    annotation shows is in the journal (a change that cannot be journaled is taken back and
+    :class:`EditNotSaved` raised).
     """
 
     corpus: Corpus
@@ -469,8 +322,13 @@ class DocumentSession:
     journal_fsync: bool = False
     suggestions: list[Span] = field(default_factory=list)
     rejected: set[str] = field(default_factory=set)
+    #: Why this session may not write although the file loaded (None: it may).
+    read_only_reason: str | None = None
     history: History = field(init=False)
     saved_version: int = field(init=False, default=0)
+    #: The problems that moved this document from "done" back to "in_progress" in the last
+    #: edit (empty when the last edit did not).
+    reopened: list[Problem] = field(init=False, default_factory=list)
     _journal: Journal | None = field(init=False, default=None)
     _text_sha: str = field(init=False, default="")
     _index: SpanIndex | None = field(init=False, default=None, repr=False)
@@ -483,21 +341,82 @@ class DocumentSession:
 
     @classmethod
     def open(
-        cls, corpus: Corpus, annotator: str, doc_id: str, *, recover: bool = True, journal_fsync: bool = False
+        cls,
+        corpus: Corpus,
+        annotator: str,
+        doc_id: str,
+        *,
+        recover: bool = True,
+        journal_fsync: bool = False,
+        read_only_reason: str | None = None,
     ) -> DocumentSession:
+        """Open the document; with ``recover``, a journal left by a crash is replayed as one
+        undoable edit ("restore ...": Ctrl+Z gives back the file as it was saved) and saved.
+        """
         text = corpus.read_text(doc_id)
-        recovery = recover_journal(corpus, annotator, doc_id, text) if recover else None
-        try:
-            loaded = corpus.load_annotation(annotator, doc_id, text)
-        except AnnotationFileError as exc:
-            # Shown read-only: the problems are listed and the file is never written.
-            annotation = corpus.new_annotation(annotator, doc_id, text)
-            return cls(corpus, annotator, doc_id, text, annotation, None, exc.problems, recovery, journal_fsync)
-        if loaded is None:
-            annotation, mtime = corpus.new_annotation(annotator, doc_id, text), None
+        plan: Recovery | Replay | None = None
+        if recover and read_only_reason is None:
+            try:
+                plan = plan_recovery(corpus, annotator, doc_id, text)
+            except (OSError, CorpusError) as exc:
+                # Cannot even set it aside (read-only folder...): leave it where it is, and
+                # write nothing that could replace it.
+                path = journal_path(corpus, annotator, doc_id)
+                reason = f"unsaved edits from the last session could not be restored ({exc}); they stay in {path}"
+                plan = Recovery(doc_id, "left", 0, f"{doc_id}: {reason}", path)
+                read_only_reason = reason
+        recovery = plan if isinstance(plan, Recovery) else None
+        if isinstance(plan, Replay):
+            annotation, mtime = plan.base, plan.base_mtime_ns
         else:
-            annotation, mtime = loaded.annotation, loaded.mtime_ns
-        return cls(corpus, annotator, doc_id, text, annotation, mtime, [], recovery, journal_fsync)
+            try:
+                loaded = corpus.load_annotation(annotator, doc_id, text)
+            except AnnotationFileError as exc:
+                # Shown read-only: the problems are listed and the file is never written.
+                annotation = corpus.new_annotation(annotator, doc_id, text)
+                return cls(
+                    corpus, annotator, doc_id, text, annotation, None, exc.problems, recovery,
+                    journal_fsync, read_only_reason=read_only_reason,
+                )
+            if loaded is None:
+                annotation, mtime = corpus.new_annotation(annotator, doc_id, text), None
+            else:
+                annotation, mtime = loaded.annotation, loaded.mtime_ns
+        session = cls(
+            corpus, annotator, doc_id, text, annotation, mtime, [], recovery, journal_fsync,
+            read_only_reason=read_only_reason,
+        )
+        if isinstance(plan, Replay):
+            session._restore(plan)
+        return session
+
+    def _restore(self, plan: Replay) -> None:
+        """Apply a crash journal as one undoable edit, journal that, then save."""
+        edit = restore_edit(self.text, plan.base, plan.replayed, plan.changes)
+        change = self.history.run(edit)
+        self._index = None
+        try:
+            # The new journal (header and one line with the restored state) replaces the
+            # old one atomically: a crash now still finds every restored change.
+            self._journal_change(change)
+        except OSError as exc:
+            self.history.rollback()
+            self.history = History(self.annotation)  # nothing to undo: nothing was done
+            self._journal = None  # the old journal stays as it is, for the next start
+            self.saved_version = self.history.version
+            reason = f"unsaved edits from the last session could not be restored ({exc}); they stay in {plan.path}"
+            self.recovery = Recovery(self.doc_id, "left", 0, f"{self.doc_id}: {reason}", plan.path)
+            self.read_only_reason = reason
+            return
+        recovery = plan.recovery(self.doc_id)
+        try:
+            self.save()
+        except (OSError, CorpusError) as exc:
+            # The journal holds them: restored on screen, saved by the next autosave.
+            recovery = Recovery(
+                self.doc_id, "restored", recovery.changes, f"{recovery.message} (not saved yet: {exc})"
+            )
+        self.recovery = recovery
 
     # ---- state
 
@@ -511,7 +430,7 @@ class DocumentSession:
 
     @property
     def read_only(self) -> bool:
-        return bool(self.load_problems)
+        return bool(self.load_problems) or self.read_only_reason is not None
 
     @property
     def dirty(self) -> bool:
@@ -559,8 +478,12 @@ class DocumentSession:
         self._index_stamp = self._stamp()
 
     def problems(self) -> list[Problem]:
-        """What keeps this annotation from being "done"."""
+        """The rule breaks of this annotation (what the Problems panel lists)."""
         return check_annotation(self.annotation, self.text, self.scheme, self._text_sha)
+
+    def done_problems(self) -> list[Problem]:
+        """What keeps this annotation from being "done" (:func:`rules.done_problems`)."""
+        return done_problems(self.annotation, self.text, self.scheme, self._text_sha)
 
     # ---- running edits
 
@@ -568,33 +491,102 @@ class DocumentSession:
         """Run ``edit`` through the history, journal it and report what changed.
 
         The first change of a document still "todo" also sets it "in_progress" (undone
-        with it), so progress shows which documents were started.
+        with it), so progress shows which documents were started. An edit that leaves a
+        "done" document breaking a rule sets it back to "in_progress", in the same undo
+        step; :attr:`reopened` lists the problems (ADR 0013). Raises :class:`EditNotSaved`
+        (the edit taken back) when the journal cannot be written.
         """
         if self.read_only:
+            if self.read_only_reason is not None:
+                raise EditError(f"{self.path} is read-only: {self.read_only_reason}")
             raise EditError(f"{self.path}: this file failed to load; it is shown read-only")
         if self.annotation.status == "todo" and not isinstance(edit, SetStatus):
             edit = Batch([edit, SetStatus("in_progress")], edit.description)
-        fresh = self._index_is_fresh()
+        was_done = self.annotation.status == "done"
+        before = self._before_step()
         change = self.history.run(edit)
-        self._follow(change, fresh)
-        self._journal_change(change)
+        reopened: list[Problem] = []
+        # Only a done document is checked again; all other edits stay as cheap as the span
+        # index makes them.
+        if was_done and self.annotation.status == "done":
+            self._follow(change, before[0])  # the check looks spans up in the index
+            reopened = self._done_problems_after(change)
+            if reopened:
+                fresh = self._index_is_fresh()
+                extra = self.history.extend_last(SetStatus("in_progress", "not done any more"))
+                self._follow(extra, fresh)
+                change = change | extra
+            before = (self._index_is_fresh(), before[1], before[2])
+        self._after_step(change, before)
+        self.reopened = reopened
         return change
 
+    def _done_problems_after(self, change: Change) -> list[Problem]:
+        """:meth:`done_problems` of a document that passed them before ``change``.
+
+        On a large document only the spans overlapping what the change touched are checked
+        (a whole check is tens of milliseconds at 10,000 spans): every structure rule is
+        about spans that overlap, and a container of a span overlapping a range overlaps it
+        too, so the rule breaks the change can make are all among them.
+        """
+        if len(self.annotation.spans) < LOCAL_CHECK_FROM:
+            return self.done_problems()
+        index = self.index
+        labels = [label.name for label in self.scheme.labels()]
+        near: dict[str, Span] = {}
+        for start, end in change.ranges:
+            for label in labels:
+                for span_id in index.overlapping(label, start, end):
+                    near[span_id] = index.by_id[span_id]
+        part = self.annotation.model_copy(update={"spans": list(near.values())})
+        problems = [
+            p for p in done_problems(part, self.text, self.scheme, self._text_sha) if p.code != "no-article"
+        ]
+        if (
+            self.annotation.doc_labels.get("page_type") == "article"
+            and self.scheme.label("article") is not None
+            and not index.overlapping("article", 0, len(self.text))
+        ):
+            problems.extend(p for p in self.done_problems() if p.code == "no-article")
+        return problems
+
     def undo(self) -> Change | None:
-        fresh = self._index_is_fresh()
+        before = self._before_step()
         change = self.history.undo()
         if change is not None:
-            self._follow(change, fresh)
-            self._journal_change(change)
+            self._after_step(change, before)
+        self.reopened = []
         return change
 
     def redo(self) -> Change | None:
-        fresh = self._index_is_fresh()
+        before = self._before_step()
         change = self.history.redo()
         if change is not None:
-            self._follow(change, fresh)
-            self._journal_change(change)
+            self._after_step(change, before)
+        self.reopened = []
         return change
+
+    def _before_step(self) -> tuple[bool, bool, str]:
+        """What :meth:`_after_step` needs to take a step back: index fresh, clean, updated_at."""
+        return self._index_is_fresh(), not self.dirty, self.annotation.updated_at
+
+    def _after_step(self, change: Change, before: tuple[bool, bool, str]) -> None:
+        """Follow ``change`` in the index and journal it; when the journal cannot be written,
+        take the step back (the user must never see what a crash would lose) and raise."""
+        fresh, clean, updated_at = before
+        self._follow(change, fresh)
+        try:
+            self._journal_change(change)
+        except OSError as exc:
+            fresh_now = self._index_is_fresh()  # before the rollback bumps the version
+            back = self.history.rollback()
+            if back is not None:
+                self._follow(back, fresh_now)
+            self.annotation.updated_at = updated_at
+            if clean:
+                self.saved_version = self.history.version  # back to what is saved
+            self.reopened = []
+            raise EditNotSaved(journal_path(self.corpus, self.annotator, self.doc_id), exc) from exc
 
     def _index_is_fresh(self) -> bool:
         return self._index is not None and self._index_stamp == self._stamp()
@@ -742,7 +734,11 @@ class DocumentSession:
             if attrs.get(name) == value:
                 return None
             attrs[name] = value
-        return self.run(UpdateSpan(self.text, span_id, attrs=attrs, description=f"set {name}"))
+        # The same attribute of the same span set again right after (committed while it is
+        # typed) is one undo step with the previous setting.
+        return self.run(
+            UpdateSpan(self.text, span_id, attrs=attrs, description=f"set {name}", merge_key=f"{span_id}/{name}")
+        )
 
     def move_edge(self, span_id: str, edge: str, direction: int, unit: str = "char") -> Change | None:
         """Move a span's ``start`` or ``end`` by a character or a word (``direction`` ±1)."""
@@ -765,9 +761,10 @@ class DocumentSession:
         return self.run(SetDocLabel(name, value))
 
     def set_status(self, status: Status) -> tuple[Change | None, list[Problem]]:
-        """Set the status; "done" only when the annotation validates (else the problems)."""
+        """Set the status; "done" only when :func:`rules.done_problems` finds none (else
+        those problems, and nothing changes)."""
         if status == "done":
-            problems = self.problems()
+            problems = self.done_problems()
             if problems:
                 return None, problems
         if self.annotation.status == status:
@@ -798,26 +795,67 @@ class DocumentSession:
             if s.id not in self.rejected and (s.label, s.start, s.end) not in have
         )
 
-    def accept_suggestions(self, ids: Iterable[str]) -> tuple[Change, list[str]] | None:
-        """Copy these suggestions into the annotation as one undoable edit (new span ids)."""
+    def accept_suggestions(self, ids: Iterable[str]) -> Accepted | None:
+        """Copy these suggestions into the annotation as one undoable edit (new span ids).
+
+        Each goes through the rules a finished annotation must pass, against the spans
+        there and the suggestions accepted before it (structure labels first, so that an
+        accepted article can hold accepted titles): one that would overlap a span of a
+        no-overlap layer, lie outside the article it belongs in, cross an article's edge...
+        is not added; :attr:`Accepted.refused` says which and why. None: none chosen.
+        """
         wanted = set(ids)
         chosen = [s for s in self.pending_suggestions() if s.id in wanted]
         if not chosen:
             return None
-        used = {s.id for s in self.spans}
+        order = {label.name: i for i, label in enumerate(self.scheme.labels())}
+        chosen.sort(key=lambda s: (order.get(s.label, len(order)), s.start, -s.end, s.id))
+        used = set(self.index.by_id)
+        taken: list[Span] = []
         edits: list[Edit] = []
-        new_ids = []
+        refused: list[tuple[Span, list[Problem]]] = []
         for suggestion in chosen:
+            if self.scheme.label(suggestion.label) is None:
+                refused.append((suggestion, [Problem("unknown-label", f"unknown label {suggestion.label!r}")]))
+                continue
             span_id = self._next_id(used)
+            attrs = {**default_attrs(self.scheme, suggestion.label), **suggestion.attrs}
+            span = make_span(self.text, suggestion.start, suggestion.end, suggestion.label, span_id, attrs)
+            problems = self._rule_breaks(span, taken)
+            if problems:
+                refused.append((suggestion, problems))
+                continue
             used.add(span_id)
-            new_ids.append(span_id)
-            span = make_span(
-                self.text, suggestion.start, suggestion.end, suggestion.label, span_id, dict(suggestion.attrs)
-            )
+            taken.append(span)
             edits.append(AddSpan(span))
+        if not edits:
+            return Accepted(None, [], refused)
         n = len(edits)
         description = f"accept {n} suggestion{'s' * (n != 1)}"
-        return self.run(Batch(edits, description)), new_ids
+        return Accepted(self.run(Batch(edits, description)), [s.id for s in taken], refused)
+
+    def _rule_breaks(self, span: Span, pending: list[Span]) -> list[Problem]:
+        """The structure rules (overlap, nesting, edges) ``span`` would break, added to the
+        annotation with ``pending``. Every such rule is about spans overlapping it, so only
+        those are checked: a few, whatever the document's size."""
+        near: dict[str, Span] = {}
+        index = self.index
+        for label in self.scheme.labels():
+            for other_id in index.overlapping(label.name, span.start, span.end):
+                near[other_id] = index.by_id[other_id]
+        for other in pending:
+            if other.start < span.end and span.start < other.end:
+                near[other.id] = other
+        without = self.annotation.model_copy(update={"spans": list(near.values()), "doc_labels": {}})
+        with_it = self.annotation.model_copy(update={"spans": [*near.values(), span], "doc_labels": {}})
+        structure = {"overlap", "not-inside", "crosses-edge"}
+
+        def breaks(annotation: Annotation) -> list[Problem]:
+            found = check_annotation(annotation, self.text, self.scheme, self._text_sha)
+            return [p for p in found if p.code in structure]
+
+        before = {(p.code, p.span_id) for p in breaks(without)}
+        return [p for p in breaks(with_it) if (p.code, p.span_id) not in before]
 
     def reject_suggestions(self, ids: Iterable[str]) -> int:
         """Hide these suggestions for this session; how many were hidden."""
@@ -868,10 +906,11 @@ class DocumentSession:
         """
         if self.read_only or not self.dirty:
             return False
-        if self.mtime_ns is None and self.path.exists():
-            raise ConflictError(self.path, "was created on disk by someone else; not overwritten")
         version = self.history.version
-        self.mtime_ns = self.corpus.save_annotation(self.annotation, expected_mtime_ns=self.mtime_ns)
+        # ABSENT: a file that appeared since we opened is someone else's (checked under the
+        # save lock, so two first saves cannot both pass).
+        expected = ABSENT if self.mtime_ns is None else self.mtime_ns
+        self.mtime_ns = self.corpus.save_annotation(self.annotation, expected_mtime_ns=expected)
         self.saved_version = version
         if self._journal is not None:
             self._journal.discard()
@@ -890,35 +929,19 @@ class DocumentSession:
 
     def keep_copy(self, annotation: Annotation | None = None, what: str = "mine") -> Path:
         """Write a copy of ``annotation`` (ours by default) to ``.conflicts/``; never overwrites."""
-        target = conflict_path(self.corpus, self.annotator, self.doc_id, what)
-        value = (annotation or self.annotation).model_dump(mode="json")
-        atomic_write_bytes(target, dump_json(value))
-        return target
+        return conflicts.keep_copy(self, annotation, what)
 
     def overwrite_theirs(self) -> Path | None:
         """Keep mine: copy the file on disk to ``.conflicts/``, then save ours over it."""
-        kept = None
-        if self.path.exists():
-            target = conflict_path(self.corpus, self.annotator, self.doc_id, "theirs")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, self.path.read_bytes())
-            kept = target
-            self.mtime_ns = self.path.stat().st_mtime_ns
-        else:
-            self.mtime_ns = None
-        self.saved_version = -1  # force the write
-        self.save()
-        return kept
+        return conflicts.overwrite_theirs(self)
+
+    def discard_journal(self) -> None:
+        """Throw the unsaved changes' journal away (the caller kept them some other way)."""
+        if self._journal is not None:
+            self._journal.discard()
+            self._journal = None
 
     def close(self) -> None:
         """Stop journaling (call after a final save); the journal stays if unsaved."""
         if self._journal is not None:
             self._journal.close()
-
-
-def reload_session(session: DocumentSession) -> tuple[DocumentSession, Path | None]:
-    """Take theirs: keep our unsaved version in ``.conflicts/`` and open the file anew."""
-    kept = session.keep_copy() if session.dirty else None
-    if session._journal is not None:
-        session._journal.discard()
-    return DocumentSession.open(session.corpus, session.annotator, session.doc_id, recover=False), kept

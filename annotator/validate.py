@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 
 from annotator.corpus import HTML_SUFFIX, META_SUFFIX, TEXT_SUFFIX, Corpus, CorpusError
+from annotator.loading import check_annotation_file
 from annotator.model import GOLD, is_valid_name
 from annotator.rules import Problem, sha256_text
 
@@ -73,10 +74,8 @@ def validate_corpus(
                 continue
             if doc_id not in texts:
                 continue  # the text itself is broken, reported above
-            annotation, found = corpus.check_annotation_file(path, texts[doc_id], doc_id)
-            problems.extend(found)
-            if annotation is not None and annotator != GOLD and annotation.annotator != annotator:
-                problems.append(Problem("wrong-annotator", f"annotator {annotation.annotator!r} in the folder of {annotator!r}", path=str(path)))
+            # The one check every reader makes (annotator.loading), here with every problem.
+            problems.extend(check_annotation_file(corpus, annotator, doc_id, texts[doc_id]).problems)
     return problems, counts
 
 

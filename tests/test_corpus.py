@@ -223,4 +223,4 @@ def test_a_session_reopens_unfinished_work_editable(seed_corpus: Corpus, seed_te
     assert not reopened.read_only
     assert [s.label for s in reopened.spans] == ["date"]
     change, problems = reopened.set_status("done")
-    assert change is None and [p.code for p in problems] == ["not-inside"]
+    assert change is None and [p.code for p in problems] == ["not-inside", "missing-doc-label"]

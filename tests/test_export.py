@@ -325,7 +325,14 @@ def test_existing_output_is_not_overwritten_without_force(
     assert run_cli(*args) == 2
     assert "--force" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
-    assert run_cli(*args, "--force") == 1  # 1: the broken document; the export is written
+    # --force replaces only a previous export: a folder of someone's files stays as it is.
+    assert run_cli(*args, "--force") == 2
+    assert "not a previous export" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    (out / "keep.txt").unlink()
+    assert run_cli(*args) == 1  # 1: the broken document; the export is written
+    assert run_cli(*args) == 2  # a previous export is not replaced without --force
+    assert run_cli(*args, "--force") == 1
     assert sorted(p.name for p in out.iterdir()) == ["data.jsonl", "manifest.json"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -334,8 +341,8 @@ def test_a_failed_export_leaves_nothing(
     export_corpus_dir: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.jsonl").write_text("old export", "utf-8")
+    export_corpus(export_corpus_dir, ExportOptions("jsonl", out))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     from annotator.export import jsonl
 
     def boom(self: object, record: dict[str, Any]) -> None:
@@ -344,7 +351,7 @@ def test_a_failed_export_leaves_nothing(
     monkeypatch.setattr(jsonl.JsonlWriter, "write", boom)
     with pytest.raises(OSError, match="disk full"):
         export_corpus(export_corpus_dir, ExportOptions("jsonl", out, force=True))
-    assert (out / "old.jsonl").read_text("utf-8") == "old export"  # the previous export stays
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the previous export stays
     assert [p.name for p in tmp_path.iterdir()] == ["corpus", "out"]  # no staging folder left
 
 

@@ -167,9 +167,10 @@ def test_done_only_when_valid(corpus: Corpus) -> None:
     s.mark("title", 0, 5)  # a title outside any article breaks a rule
     change, problems = s.set_status("done")
     assert change is None
-    assert [p.code for p in problems] == ["not-inside"]
+    assert [p.code for p in problems] == ["not-inside", "missing-doc-label"]
     assert s.annotation.status == "in_progress"
     s.mark("article", 0, 15)
+    s.set_doc_label("page_type", "article")
     change, problems = s.set_status("done")
     assert problems == [] and change is not None and s.annotation.status == "done"
 
@@ -345,13 +346,15 @@ def test_suggestions_accept_reject_and_undo(corpus: Corpus) -> None:
     write_suggestions(corpus, "d1", text, [("boilerplate", 0, 4), ("PER", 5, 8), ("PER", 13, 16), ("LOC", 20, 25)])
     assert s.load_suggestions() == []
     assert [g.id for g in s.pending_suggestions()] == ["g1", "g2", "g3", "g4"]
-    change, ids = s.accept_suggestions(["g1"])  # type: ignore[misc]
+    accepted = s.accept_suggestions(["g1"])
+    assert accepted is not None and accepted.change is not None and accepted.refused == []
+    change, ids = accepted.change, accepted.new_ids
     added = s.span(ids[0])
     assert added is not None and (added.label, added.text, added.attrs) == ("boilerplate", "MENU", {"kind": "navigation"})
     assert change.added == set(ids)
     assert s.reject_suggestions(["g4"]) == 1
     pers = [g.id for g in s.pending_suggestions() if g.label == "PER"]
-    _, ids = s.accept_suggestions(pers)  # type: ignore[misc]
+    assert s.accept_suggestions(pers) is not None
     assert sorted(x.text for x in s.spans if x.label == "PER") == ["Kim", "Lee"]
     assert s.pending_suggestions() == []
     # Accepting all of a label is one undo step; undone, the suggestions are pending again.

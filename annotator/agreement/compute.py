@@ -1,10 +1,10 @@
 """Agreement over a corpus: load every compared annotation once, measure, explain.
 
-Loading reads each annotation file with orjson and checks only what the measures rely on
-(the file is for this document, annotator and text; offsets are integers inside the
-text). A file that fails is left out with its path and the problem, never guessed at;
-``annotator validate`` gives the full diagnosis. Full pydantic validation of every file
-would cost several times the measuring itself.
+Loading goes through :mod:`annotator.loading`, the one place that says whether an
+annotation file is usable: a file that does not parse, validate or fit its text, or that
+breaks a rule other than unfinished work (an unknown label, a duplicate id...), is left out
+with its path and its problems, and the command exits 1. Agreement never counts what
+``annotator validate`` rejects and the editor would open read-only.
 
 All spans of all documents then go into flat numpy arrays on one number line (the
 documents laid end to end), and every measure is a few vectorised numpy calls.
@@ -12,8 +12,6 @@ documents laid end to end), and every measure is a few vectorised numpy calls.
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +19,6 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-import orjson
 from numpy.typing import NDArray
 
 from annotator.agreement.alpha import krippendorff_alpha_nominal
@@ -35,8 +32,16 @@ from annotator.agreement.metrics import (
     paint,
 )
 from annotator.agreement.unitizing import alpha_u
-from annotator.corpus import TEXT_SUFFIX, Corpus
-from annotator.model import GOLD, STATUSES, SUGGESTIONS, is_valid_name
+from annotator.corpus import Corpus, CorpusError, read_file_bytes
+from annotator.loading import (
+    CheckedAnnotation,
+    check_parsed,
+    gc_paused,
+    parse_annotation_data,
+    read_document_text,
+)
+from annotator.model import GOLD, SUGGESTIONS, is_valid_name
+from annotator.rules import Problem
 
 IntArray = NDArray[np.int64]
 
@@ -65,16 +70,6 @@ class AgreementError(ValueError):
     """The request cannot be answered (unknown annotator, fewer than two...)."""
 
 
-class _Ids(dict[str, int]):
-    """Label name -> id, adding unknown names as they come."""
-
-    def __missing__(self, key: str) -> int:
-        if not isinstance(key, str):
-            raise TypeError(f"label {key!r} is not a string")
-        value = self[key] = len(self)
-        return value
-
-
 @dataclass
 class Loaded:
     """The compared annotations of the documents that count, as flat arrays."""
@@ -91,7 +86,7 @@ class Loaded:
     labels: list[str] = field(default_factory=list)
     doc_labels: list[list[dict[str, Any]]] = field(default_factory=list)
     excluded: list[dict[str, str]] = field(default_factory=list)
-    problems: list[dict[str, str]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def length(self) -> int:
@@ -103,244 +98,138 @@ def default_annotators(corpus: Corpus) -> list[str]:
     return [a for a in corpus.annotators() if a not in (SUGGESTIONS, GOLD)]
 
 
-def _check_file(raw: object, doc_id: str, annotator: str, sha: str) -> str | None:
-    """Why ``raw`` cannot be used for ``doc_id`` by ``annotator``, or None."""
-    if not isinstance(raw, dict):
-        return "not an annotation object"
-    if raw.get("doc_id") != doc_id:
-        return f"doc_id {raw.get('doc_id')!r} does not match the file name"
-    if annotator != GOLD and raw.get("annotator") != annotator:
-        return f"annotator {raw.get('annotator')!r} in a file of {annotator!r}"
-    if raw.get("text_sha256") != sha:
-        return "text_sha256 does not match the document text: it was made on another text"
-    if not isinstance(raw.get("spans", []), list):
-        return "spans is not a list"
-    doc_labels = raw.get("doc_labels", {})
-    if not isinstance(doc_labels, dict) or not all(isinstance(v, str) for v in doc_labels.values()):
-        return "doc_labels is not an object of strings"
-    return None
-
-
-def _span_problem(spans: list[Any], length: int) -> str | None:
-    """The first bad span of a file (slow path, only run on files known to be bad)."""
-    for k, s in enumerate(spans):
-        if not isinstance(s, dict):
-            return f"spans[{k}] is not an object"
-        start, end, label = s.get("start"), s.get("end"), s.get("label")
-        if type(start) is not int or type(end) is not int:
-            return f"spans[{k}] ({s.get('id')}): start and end must be integers"
-        if not isinstance(label, str):
-            return f"spans[{k}] ({s.get('id')}): label must be a string"
-        if not 0 <= start < end <= length:
-            return (
-                f"spans[{k}] ({s.get('id')}): offsets [{start}, {end}) are not inside the "
-                f"text (0..{length})"
-            )
-    return None
-
-
 def load(
     corpus: Corpus, annotators: Sequence[str], include_unfinished: bool = False
 ) -> Loaded:
     """Read the compared annotations of every document that counts (see module doc)."""
     annotators = list(annotators)
     out = Loaded(annotators=annotators)
-    present = [corpus.annotated_ids(a) for a in annotators]
-    folders = [str(corpus.annotator_dir(a)) + os.sep for a in annotators]
-    doc_folder = str(corpus.documents_dir) + os.sep
-    label_ids = _Ids()
-    for label in corpus.scheme.labels():  # scheme labels first, in scheme order
-        label_ids[label.name] = len(label_ids)
-    starts: list[int] = []
-    ends: list[int] = []
-    labels: list[int] = []
-    counts: list[int] = []  # spans per (document, annotator), in load order
-    files: list[str] = []
-    statuses = frozenset(STATUSES)
-    # Parsed files are dropped as soon as their offsets are copied out; with the cyclic
-    # garbage collector paused meanwhile, loading costs about what parsing does (the
-    # collector would otherwise walk every freshly parsed span dict again and again).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        _load_documents(corpus, annotators, present, folders, doc_folder, include_unfinished,
-                        out, label_ids, starts, ends, labels, counts, files, statuses)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    # Every usable file holds scheme labels only (an unknown label makes a file unusable).
+    label_ids = {label.name: i for i, label in enumerate(corpus.scheme.labels())}
+    columns = _Columns()
+    with gc_paused():  # parsed files are dropped as soon as their offsets are copied out
+        _load_documents(corpus, annotators, include_unfinished, out, label_ids, columns)
     out.labels = list(label_ids)
-    _to_arrays(out, starts, ends, labels, counts, files)
+    _to_arrays(out, columns)
     return out
+
+
+@dataclass
+class _Columns:
+    """Every counted span's offsets and label id, and the spans per (document, annotator)."""
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
 
 
 def _load_documents(
     corpus: Corpus,
     annotators: list[str],
-    present: list[set[str]],
-    folders: list[str],
-    doc_folder: str,
     include_unfinished: bool,
     out: Loaded,
-    label_ids: _Ids,
-    starts: list[int],
-    ends: list[int],
-    labels: list[int],
-    counts: list[int],
-    files: list[str],
-    statuses: frozenset[str],
+    label_ids: dict[str, int],
+    columns: _Columns,
 ) -> None:
+    scheme = corpus.scheme
+    present = [corpus.annotated_ids(a) for a in annotators]
+    folders = [os.fspath(corpus.annotator_dir(a)) + os.sep for a in annotators]
+    label_id = label_ids.__getitem__
     for doc_id in corpus.doc_ids():
         missing = [a for a, ids in zip(annotators, present, strict=True) if doc_id not in ids]
         if missing:
             out.excluded.append({"doc_id": doc_id, "reason": f"no annotation by {', '.join(missing)}"})
             continue
-        raws: list[dict[str, Any]] = []
+        # The status decides whether the document counts before its text is read; a file
+        # that does not even parse has no status and is a problem whatever the others say.
+        parsed: list[CheckedAnnotation] = []
         for folder in folders:
             path = folder + doc_id + ".json"
             try:
-                with open(path, "rb") as handle:
-                    raw = orjson.loads(handle.read())
+                data = read_file_bytes(path)
             except OSError as exc:
-                _problem(out, doc_id, path, f"cannot read: {exc.strerror or exc}")
-                break
-            except orjson.JSONDecodeError as exc:
-                _problem(out, doc_id, path, f"not valid JSON: {exc}")
-                break
-            status = raw.get("status") if isinstance(raw, dict) else None
-            if status not in statuses:
-                _problem(out, doc_id, path, f"status {status!r} is not one of {list(STATUSES)}")
-                break
-            raws.append(raw)
-        if len(raws) < len(annotators):
+                problem = Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=path)
+                parsed.append(CheckedAnnotation(path, None, (problem,)))
+                continue
+            parsed.append(parse_annotation_data(data, path))
+        if _unusable(out, doc_id, parsed):
             continue
-        skipped = [a for a, r in zip(annotators, raws, strict=True) if r["status"] == "skipped"]
+        statuses = [p.annotation.status for p in parsed if p.annotation is not None]
+        skipped = [a for a, s in zip(annotators, statuses, strict=True) if s == "skipped"]
         if skipped:
             out.excluded.append({"doc_id": doc_id, "reason": f"skipped by {', '.join(skipped)}"})
             continue
         if not include_unfinished:
             unfinished = [
-                f"{a} ({r['status']})"
-                for a, r in zip(annotators, raws, strict=True)
-                if r["status"] != "done"
+                f"{a} ({s})" for a, s in zip(annotators, statuses, strict=True) if s != "done"
             ]
             if unfinished:
                 out.excluded.append(
                     {"doc_id": doc_id, "reason": f"not done by {', '.join(unfinished)}"}
                 )
                 continue
-        text_path = doc_folder + doc_id + TEXT_SUFFIX
         try:
-            with open(text_path, "rb") as handle:
-                data = handle.read()
-            text = data.decode("utf-8")
-        except OSError as exc:
-            _problem(out, doc_id, text_path, f"cannot read: {exc.strerror or exc}")
+            text, sha = read_document_text(corpus, doc_id)
+        except CorpusError as exc:
+            out.problems.append({"path": exc.path, "message": exc.message})
+            out.excluded.append({"doc_id": doc_id, "reason": str(exc)})
             continue
-        except UnicodeDecodeError as exc:
-            _problem(out, doc_id, text_path, f"not UTF-8 at byte {exc.start}")
+        checked = [
+            # Usable or not is all that matters here: no need to look for unfinished work.
+            check_parsed(p, scheme, doc_id=doc_id, annotator=a, text=text, text_sha256=sha,
+                         work_in_progress=False)
+            for a, p in zip(annotators, parsed, strict=True)
+        ]
+        if _unusable(out, doc_id, checked):
             continue
-        sha = hashlib.sha256(data).hexdigest()
-        doc_starts: list[int] = []
-        doc_ends: list[int] = []
-        doc_labels: list[int] = []
-        doc_counts: list[int] = []
-        bad = False
-        for a, folder, raw in zip(annotators, folders, raws, strict=True):
-            reason = _check_file(raw, doc_id, a, sha)
-            spans = raw.get("spans", []) if reason is None else []
-            if reason is None:
-                try:
-                    doc_starts += [s["start"] for s in spans]
-                    doc_ends += [s["end"] for s in spans]
-                    doc_labels += [label_ids[s["label"]] for s in spans]
-                except (KeyError, TypeError):
-                    reason = _span_problem(spans, len(text)) or "a span lacks start, end or label"
-            if reason is not None:
-                _problem(out, doc_id, folder + doc_id + ".json", reason)
-                bad = True
-                break
-            doc_counts.append(len(spans))
-        if bad:
-            continue
-        files += [folder + doc_id + ".json" for folder in folders]
-        starts += doc_starts
-        ends += doc_ends
-        labels += doc_labels
-        counts += doc_counts
+        doc_labels = []
+        for c in checked:
+            annotation = c.annotation
+            assert annotation is not None  # usable
+            spans = annotation.spans
+            got = c.columns
+            if got is not None:
+                columns.starts += got.starts
+                columns.ends += got.ends
+                columns.labels += map(label_id, got.labels)
+            else:
+                columns.starts += [s.start for s in spans]
+                columns.ends += [s.end for s in spans]
+                columns.labels += [label_id(s.label) for s in spans]
+            columns.counts.append(len(spans))
+            doc_labels.append(annotation.doc_labels)
         out.doc_ids.append(doc_id)
         out.texts.append(text)
-        out.doc_labels.append([r.get("doc_labels", {}) for r in raws])
+        out.doc_labels.append(doc_labels)
 
 
-def _problem(out: Loaded, doc_id: str, path: str, message: str) -> None:
-    out.problems.append({"path": path, "message": message})
-    out.excluded.append({"doc_id": doc_id, "reason": f"unusable file {path}: {message}"})
+def _unusable(out: Loaded, doc_id: str, files: list[CheckedAnnotation]) -> bool:
+    """Whether any of a document's files is unusable; each such file is a problem, and
+    the document is left out, naming them."""
+    bad = [f for f in files if not f.usable]
+    for f in bad:
+        out.problems.append(
+            {"path": f.path, "message": f.summary(), "codes": sorted({p.code for p in f.blocking})}
+        )
+    if bad:
+        reason = "; ".join(f"unusable file {f.path}: {f.summary(1)}" for f in bad)
+        out.excluded.append({"doc_id": doc_id, "reason": reason})
+    return bool(bad)
 
 
-def _reread_problem(path: str, length: int) -> str | None:
-    """Why the spans of the file at ``path`` are unusable (it parsed fine a moment ago)."""
-    try:
-        with open(path, "rb") as handle:
-            spans = orjson.loads(handle.read()).get("spans", [])
-    except (OSError, orjson.JSONDecodeError, AttributeError) as exc:
-        return f"cannot read it again: {exc}"
-    return _span_problem(spans, length)
-
-
-def _int_array(values: list[int]) -> IntArray | None:
-    """``values`` as int64, or None when any is not a plain integer (str, float, null...)."""
-    arr = np.asarray(values)
-    if len(values) and arr.dtype.kind not in "iu":
-        return None
-    return arr.astype(np.int64)
-
-
-def _to_arrays(
-    out: Loaded,
-    starts: list[int],
-    ends: list[int],
-    labels: list[int],
-    counts: list[int],
-    files: list[str],
-) -> None:
+def _to_arrays(out: Loaded, columns: _Columns) -> None:
     n_ann = len(out.annotators)
     lengths = np.array([len(t) for t in out.texts], dtype=np.int64)
-    count = np.array(counts, dtype=np.int64).reshape(len(out.doc_ids), n_ann)
+    count = np.array(columns.counts, dtype=np.int64).reshape(len(out.doc_ids), n_ann)
     doc = np.repeat(np.arange(len(out.doc_ids), dtype=np.int64), count.sum(axis=1))
     ann = np.repeat(np.tile(np.arange(n_ann, dtype=np.int64), len(out.doc_ids)), count.ravel())
-    label = np.array(labels, dtype=np.int64)
-    start, end = _int_array(starts), _int_array(ends)
-    if start is not None and end is not None:
-        bad = (start < 0) | (end <= start) | (end > lengths[doc])
-        bad_files = np.unique(doc[bad] * n_ann + ann[bad]).tolist()
-    else:  # some offset is not an integer: find the files the slow way
-        start = end = np.zeros(len(starts), np.int64)
-        bad_files = [
-            f for f in range(count.size) if _reread_problem(files[f], int(lengths[f // n_ann]))
-        ]
-    if bad_files:
-        keep_doc = np.ones(len(out.doc_ids), bool)
-        for f in bad_files:
-            d = f // n_ann
-            message = _reread_problem(files[f], int(lengths[d])) or "bad span offsets"
-            out.problems.append({"path": files[f], "message": message})
-            if keep_doc[d]:
-                out.excluded.append(
-                    {"doc_id": out.doc_ids[d], "reason": f"unusable file {files[f]}: {message}"}
-                )
-            keep_doc[d] = False
-        keep_span = keep_doc[doc]
-        new_index = np.cumsum(keep_doc) - 1
-        start, end, label = start[keep_span], end[keep_span], label[keep_span]
-        ann, doc = ann[keep_span], new_index[doc[keep_span]]
-        out.doc_ids = [x for x, k in zip(out.doc_ids, keep_doc, strict=True) if k]
-        out.texts = [x for x, k in zip(out.texts, keep_doc, strict=True) if k]
-        out.doc_labels = [x for x, k in zip(out.doc_labels, keep_doc, strict=True) if k]
-        lengths = lengths[keep_doc]
+    # Offsets are checked integers inside their text (a usable file): plain int64 arrays.
     out.offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
-    out.ann, out.doc, out.label = ann, doc, label
-    out.start = start + out.offsets[doc]
-    out.end = end + out.offsets[doc]
+    out.ann, out.doc = ann, doc
+    out.label = np.array(columns.labels, dtype=np.int64)
+    out.start = np.array(columns.starts, dtype=np.int64) + out.offsets[doc]
+    out.end = np.array(columns.ends, dtype=np.int64) + out.offsets[doc]
 
 
 # --------------------------------------------------------------------------- measuring

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from annotator import __version__
 from annotator.agreement.compute import AgreementError, compute_agreement
 from annotator.agreement.report import format_text, render_html
 from annotator.commands.common import (
@@ -16,7 +17,33 @@ from annotator.commands.common import (
     open_corpus,
     print_json,
 )
-from annotator.corpus import atomic_write_bytes
+from annotator.outputs import check_output_path, write_output_file
+
+#: Marks a report as written by this tool: an existing file is replaced only when it holds
+#: this mark in its first bytes (ADR 12). Never a version check: any version's report is ours.
+GENERATOR_MARK = '<meta name="generator" content="article-annotator'
+#: How far into an existing file the mark is looked for (it sits in <head>, first thing).
+MARK_WITHIN = 4096
+
+
+def mark_report(html: str) -> str:
+    """The report with the generator mark, first thing in its <head>."""
+    marked = html.replace("<head>", f'<head>{GENERATOR_MARK} {__version__}">', 1)
+    if marked == html:  # the renderer changed: refuse to write what could never be replaced
+        raise RuntimeError("the agreement report has no <head> to mark")
+    return marked
+
+
+def report_problem(path: Path) -> str | None:
+    """Why the existing file ``path`` is not a report this tool wrote (None: it is one)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MARK_WITHIN)
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if GENERATOR_MARK.encode() in head:
+        return None
+    return "it was not written by annotator agree"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,9 +72,9 @@ def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus)
     if args.top < 0:
         raise UsageError("--top must be 0 or more")
-    report_path = Path(args.report) if args.report else None
-    if report_path is not None and not report_path.parent.exists():
-        raise UsageError(f"{report_path.parent}: no such folder for the report")
+    report_path = Path(args.report) if args.report is not None else None
+    if report_path is not None:  # refused before the work, not after it
+        check_output_path(report_path, corpus.root, kind="file", foreign=report_problem)
     try:
         result = compute_agreement(
             corpus, args.annotators, include_unfinished=args.include_unfinished, top=args.top
@@ -57,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
     for problem in result["problems"]:
         error(f"{problem['path']}: {problem['message']}")
     if report_path is not None:
-        html = render_html(result, title=f"Agreement: {corpus.manifest.name}")
-        atomic_write_bytes(report_path, html.encode("utf-8"))
+        html = mark_report(render_html(result, title=f"Agreement: {corpus.manifest.name}"))
+        # Checked again: the file may have appeared while the agreement was computed.
+        real = check_output_path(report_path, corpus.root, kind="file", foreign=report_problem)
+        write_output_file(real, html.encode("utf-8"), report_path)
         info(f"report written to {report_path}")
     if args.json:
         print_json(result)

@@ -19,7 +19,14 @@ T = TypeVar("T")
 
 
 class UsageError(Exception):
-    """Bad usage: a missing folder, a wrong option value (exit code 2)."""
+    """Bad usage: a missing folder, a wrong option value (exit code 2).
+
+    ``path``, when the error is about one, goes into the ``--json`` error document.
+    """
+
+    def __init__(self, message: str, path: str | Path | None = None) -> None:
+        super().__init__(message)
+        self.path = None if path is None else str(path)
 
 
 def error(message: str) -> None:
@@ -30,18 +37,34 @@ def info(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+#: Set once a command has printed its JSON document, so that ``cli.main`` never adds a
+#: second one (an error document) after it.
+json_printed = False
+
+
 def print_json(value: object) -> None:
     """The one JSON document a ``--json`` command prints on stdout."""
+    global json_printed
+    json_printed = True
     sys.stdout.buffer.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     sys.stdout.flush()
+
+
+def int_in_range(option: str, value: int | None, low: int, high: int) -> int | None:
+    """``value`` of ``option`` when it is None or within ``low..high``; else a usage error."""
+    if value is not None and not low <= value <= high:
+        raise UsageError(f"{option} must be a whole number from {low} to {high}, not {value}")
+    return value
 
 
 def open_corpus(path: str | Path) -> Corpus:
     path = Path(path)
     if not path.exists():
-        raise UsageError(f"{path}: no such folder")
+        raise UsageError(f"{path}: no such folder", path)
     if not (path / "corpus.json").exists():
-        raise UsageError(f"{path}: not a corpus (no corpus.json); create one with `annotator new {path}`")
+        raise UsageError(
+            f"{path}: not a corpus (no corpus.json); create one with `annotator new {path}`", path
+        )
     return Corpus.open(path)
 
 

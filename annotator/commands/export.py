@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("corpus")
     p.add_argument("--format", required=True, choices=FORMATS, help="output format")
-    p.add_argument("--out", required=True, type=Path, help="output folder (must be new or empty)")
+    p.add_argument("--out", required=True, type=Path, help="output folder outside the corpus (new or empty; see --force)")
     p.add_argument("--source", default=GOLD, help="gold (default) or an annotator name")
     p.add_argument(
         "--status",
@@ -54,7 +54,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also export documents with another status or that break scheme rules "
         "(never ones whose offsets do not fit the text); noted in the manifest",
     )
-    p.add_argument("--force", action="store_true", help="replace a non-empty --out folder")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out when it is a previous export (its manifest.json lists all it holds)",
+    )
     conll = p.add_argument_group("conll")
     conll.add_argument(
         "--layer",

@@ -1,4 +1,4 @@
-"""``annotator import CORPUS PATH... [--encoding ENC] [--annotator NAME] [--json]``."""
+"""``annotator import CORPUS PATH... [--encoding ENC] [--annotator NAME] [--max-document-mb N] [--json]``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from annotator.commands.common import (
     print_json,
     progress,
 )
+from annotator.corpus import CorpusError
 from annotator.importers import Importer, InputError
+from annotator.importers.reading import DEFAULT_MAX_DOCUMENT_MB
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="owner of the spans imported from jsonl (default: the line's 'annotator', "
         "else 'imported')",
     )
+    p.add_argument(
+        "--max-document-mb",
+        type=float,
+        default=DEFAULT_MAX_DOCUMENT_MB,
+        metavar="N",
+        help="refuse a document (a file, what a .gz inflates to, a jsonl line) larger than N MB "
+        f"(default {DEFAULT_MAX_DOCUMENT_MB:g}); the other files still import",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=run)
 
@@ -42,16 +52,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus)
     try:
-        importer = Importer(corpus, encoding=args.encoding, annotator=args.annotator)
+        importer = Importer(
+            corpus, encoding=args.encoding, annotator=args.annotator, max_document_mb=args.max_document_mb
+        )
         files = importer.collect(args.paths)
         for _ in progress(importer.run(files), total=importer.total_units, desc="import", unit="doc"):
             pass
     except InputError as exc:
+        if isinstance(exc, CorpusError):
+            # Another import running is no bad usage: the CLI reports it with exit code 1.
+            raise
         raise UsageError(str(exc)) from exc
     report = importer.report
     # Details go to stderr in both modes: --json keeps stdout for the one JSON document.
+    if report.cleaned:
+        info(f"removed {report.cleaned} leftover file(s) of an import that was interrupted")
     for skipped in report.skipped:
         info(str(skipped))
+    for warning in report.warnings:
+        info(str(warning))
     for problem in report.problems:
         info(str(problem))
     if args.json:

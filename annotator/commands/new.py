@@ -1,6 +1,9 @@
+"""``annotator new CORPUS [--scheme FILE] [--name NAME]``: create an empty corpus."""
+
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -8,6 +11,7 @@ from pydantic import ValidationError
 from annotator.commands.common import UsageError, info
 from annotator.corpus import Corpus, CorpusError, pydantic_problems, read_json_file
 from annotator.model import LabelScheme
+from annotator.outputs import check_output_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,11 +27,48 @@ def run(args: argparse.Namespace) -> int:
     if args.scheme:
         path = Path(args.scheme)
         if not path.is_file():
-            raise UsageError(f"{path}: no such scheme file")
+            raise UsageError(f"{path}: no such scheme file", path)
         try:
             scheme = LabelScheme.model_validate(read_json_file(path))
         except ValidationError as exc:
             raise CorpusError(path, "bad label scheme: " + "; ".join(str(p) for p in pydantic_problems(exc))) from exc
-    corpus = Corpus.create(args.corpus, name=args.name, scheme=scheme)
+    # A corpus is an output like any other: not a file, not inside another corpus, not a
+    # folder with something in it (usage errors, exit 2). Missing parents are created.
+    real = check_output_path(
+        args.corpus,
+        kind="folder",
+        replace_hint="choose a new or empty folder",
+        parents_must_exist=False,
+    )
+    made = _first_missing(real)
+    try:
+        corpus = Corpus.create(args.corpus, name=args.name, scheme=scheme)
+    except BaseException:
+        _remove_half_corpus(real, made)
+        raise
     info(f"created corpus {corpus.manifest.name!r} in {corpus.root} with the {corpus.scheme.name!r} scheme")
     return 0
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist yet (what we create)."""
+    missing = None
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
+
+
+def _remove_half_corpus(real: Path, made: Path | None) -> None:
+    # A failed `new` (disk full, read-only) must not leave folders without corpus.json,
+    # which the next `new` would refuse as "not empty". The folder was new or empty before
+    # (checked above), so everything in it is ours.
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+    elif real.is_dir():
+        for child in real.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)

@@ -1,10 +1,13 @@
+"""``annotator schema [--out FOLDER]``: regenerate the JSON Schemas from the models."""
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
 from annotator.commands.common import info
-from annotator.schemas import default_schema_dir, write_schemas
+from annotator.outputs import check_output_path
+from annotator.schemas import default_schema_dir, render_schemas, write_schemas
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,8 +16,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def schema_folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` is not a schema folder (None: it holds only files `schema` writes,
+    which it updates in place)."""
+    ours = set(render_schemas())
+    strangers = sorted(p.name for p in folder.iterdir() if p.name not in ours)
+    if strangers:
+        return f"it holds {', '.join(strangers[:3])}, which `annotator schema` does not write"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     folder = args.out or default_schema_dir()
+    # The same check as every output; updating its own files in place counts as replacing.
+    check_output_path(
+        folder, kind="folder", replace=True, foreign=schema_folder_problem, parents_must_exist=False
+    )
     folder.mkdir(parents=True, exist_ok=True)
     written = write_schemas(folder)
     info(f"{len(written)} schema file(s) updated in {folder}" if written else f"{folder} is up to date")

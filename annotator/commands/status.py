@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.commands.common import open_corpus, print_json
+from annotator.commands.common import EXIT_OK, EXIT_PROBLEMS, error, open_corpus, print_json
 from annotator.model import GOLD, STATUSES
 from annotator.status import corpus_status
 
@@ -17,9 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus)
     report = corpus_status(corpus)
+    broken = report.get("files_with_problems", [])
+    # Exit 1 when some file is broken: it is data with problems, counted under no status.
+    code = EXIT_PROBLEMS if broken else EXIT_OK
     if args.json:
         print_json(report)
-        return 0
+        return code
     header = ["annotator", *STATUSES, "done %"]
     rows = []
     for name, counts in report["annotators"].items():
@@ -29,4 +32,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"{report['name']}: {report['documents']} documents")
     for row in [header, *rows]:
         print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
-    return 0
+    if broken:
+        for entry in broken:
+            error(f"{entry['path']}: {entry['message']}")
+        files = "file" if len(broken) == 1 else "files"
+        print(f"{len(broken)} {files} with problems (run annotator validate), counted under no status")
+    return code

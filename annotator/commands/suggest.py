@@ -12,12 +12,18 @@ from annotator.commands.common import (
     UsageError,
     error,
     info,
+    int_in_range,
     open_corpus,
     print_json,
     progress,
 )
+from annotator.model import is_valid_name
 from annotator.suggest import SOURCES, normalise_only, suggest_corpus
 from annotator.suggest.runner import DocOutcome
+
+#: More worker processes than this only waits on memory and the disk; a typo such as
+#: ``--jobs 99999999999999999999`` must be an error, not a fork bomb.
+MAX_JOBS = max(64, 4 * (os.cpu_count() or 1))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "title, byline and date bring their article with them",
     )
     p.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: the number of CPUs)"
+        "--jobs", type=int, default=None, metavar="N",
+        help=f"worker processes, 1 to {MAX_JOBS} (default: the number of CPUs)",
     )
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     p.set_defaults(func=run)
@@ -49,9 +56,15 @@ def run(args: argparse.Namespace) -> int:
         only = normalise_only([s.strip() for s in args.only.split(",") if s.strip()] if args.only else None)
     except ValueError as exc:
         raise UsageError(f"--only: {exc}") from exc
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
+    int_in_range("--jobs", args.jobs, 1, MAX_JOBS)
     if args.docs:
+        # A document id is a name, never a path: "../../etc/passwd" is bad usage like "nope".
+        bad = [d for d in args.docs if not is_valid_name(d)]
+        if bad:
+            raise UsageError(
+                f"--docs: {', '.join(repr(d) for d in bad)}: not a valid document id "
+                "(letters, digits, '.', '_', '-'; up to 128)"
+            )
         missing = [d for d in args.docs if not corpus.has_document(d)]
         if missing:
             raise UsageError(f"{corpus.root}: no document(s) {', '.join(missing)}")

@@ -21,7 +21,7 @@ from annotator.corpus import Corpus
 from annotator.export.base import NO_SPLIT, Writer
 from annotator.export.conll import ConllWriter
 from annotator.export.manifest import MANIFEST_NAME, DocSummary, ExportManifest, Tally
-from annotator.export.output import FileInfo, OutputError, staged_folder, write_file
+from annotator.export.output import FileInfo, staged_folder, write_file
 from annotator.export.records import build_record, entity_labels
 from annotator.export.selection import Left, select_documents
 from annotator.export.splits import assign_splits, site_of
@@ -37,7 +37,10 @@ T = TypeVar("T")
 
 
 class ExportError(Exception):
-    """The export cannot run as asked (bad option, missing dependency, busy output folder)."""
+    """The export cannot run as asked (bad option, missing dependency).
+
+    An unusable ``--out`` raises :class:`annotator.outputs.OutputPathError` instead.
+    """
 
 
 @dataclass
@@ -103,10 +106,7 @@ def _check(corpus: Corpus, options: ExportOptions) -> None:
             )
     if options.conll_text not in CONLL_TEXTS:
         raise ExportError(f"conll text must be one of {', '.join(CONLL_TEXTS)}")
-    out = options.out.absolute()
-    root = corpus.root.absolute()
-    if out == root or root in out.parents:
-        raise ExportError(f"{options.out}: is inside the corpus; export to a folder outside it")
+    # --out is checked by staged_folder (annotator.outputs.check_output_path), before any work.
 
 
 def _make_writer(corpus: Corpus, options: ExportOptions, folder: Path, splits: list[str]) -> Writer:
@@ -173,64 +173,61 @@ def export_corpus(
     excluded: list[Left] = []
     incomplete: list[dict[str, Any]] = []
     summaries: list[DocSummary] = []
-    try:
-        with staged_folder(options.out, options.force) as staging:
-            writer = _make_writer(corpus, options, staging, split_names)
-            spool_path = staging / SPOOL_NAME
-            spool = None
-            try:
-                # Without splits each record goes straight to the writer; with splits it
-                # waits in the spool until every site is known.
-                spool = spool_path.open("wb", buffering=SPOOL_BUFFER) if options.splits else None
-                doc_ids = corpus.doc_ids()
-                chosen = select_documents(
-                    corpus, options.source, options.statuses, options.allow_incomplete, doc_ids
-                )
-                for item in progress(chosen, total=len(doc_ids), desc="export"):
-                    if isinstance(item, Left):
-                        excluded.append(item)
-                        if on_left:
-                            on_left(item)
-                        continue
-                    record = build_record(
-                        item.doc_id,
-                        item.text,
-                        item.url,
-                        item.annotation,
-                        options.source,
-                        entity_names,
-                    )
-                    summaries.append(
-                        DocSummary(item.doc_id, site_of(item.url, item.doc_id), record)
-                    )
-                    if item.notes:
-                        incomplete.append({"id": item.doc_id, "reasons": item.notes})
-                    if spool is None:
-                        writer.write(record)
-                    else:
-                        spool.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-                assignment = _assign(options, summaries)
-                if spool is not None:
-                    spool.close()
-                    with spool_path.open("rb", buffering=SPOOL_BUFFER) as lines:
-                        for doc, line in zip(summaries, lines, strict=True):
-                            writer.write_serialized(line, assignment[doc.site])
-                    spool_path.unlink()
-                files = writer.close()
-            except BaseException:
-                if spool is not None:
-                    spool.close()  # before the staging folder is removed (Windows)
-                writer.abort()
-                raise
-            manifest = _manifest(corpus, options, writer, files, summaries, assignment)
-            manifest.excluded = [left.to_json() for left in excluded]
-            manifest.included_incomplete = incomplete
-            write_file(
-                staging / MANIFEST_NAME,
-                orjson.dumps(manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n",
+    with staged_folder(options.out, options.force, corpus.root) as staging:
+        writer = _make_writer(corpus, options, staging, split_names)
+        spool_path = staging / SPOOL_NAME
+        spool = None
+        try:
+            # Without splits each record goes straight to the writer; with splits it
+            # waits in the spool until every site is known.
+            spool = spool_path.open("wb", buffering=SPOOL_BUFFER) if options.splits else None
+            doc_ids = corpus.doc_ids()
+            chosen = select_documents(
+                corpus, options.source, options.statuses, options.allow_incomplete, doc_ids
             )
-    except OutputError as exc:
-        raise ExportError(str(exc)) from exc
+            for item in progress(chosen, total=len(doc_ids), desc="export"):
+                if isinstance(item, Left):
+                    excluded.append(item)
+                    if on_left:
+                        on_left(item)
+                    continue
+                record = build_record(
+                    item.doc_id,
+                    item.text,
+                    item.url,
+                    item.annotation,
+                    options.source,
+                    entity_names,
+                )
+                summaries.append(
+                    DocSummary(item.doc_id, site_of(item.url, item.doc_id), record)
+                )
+                if item.notes:
+                    incomplete.append({"id": item.doc_id, "reasons": item.notes})
+                if spool is None:
+                    writer.write(record)
+                else:
+                    spool.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+            assignment = _assign(options, summaries)
+            if spool is not None:
+                spool.close()
+                with spool_path.open("rb", buffering=SPOOL_BUFFER) as lines:
+                    for doc, line in zip(summaries, lines, strict=True):
+                        writer.write_serialized(line, assignment[doc.site])
+                spool_path.unlink()
+            files = writer.close()
+        except BaseException:
+            if spool is not None:
+                spool.close()  # before the staging folder is removed (Windows)
+            writer.abort()
+            raise
+        manifest = _manifest(corpus, options, writer, files, summaries, assignment)
+        manifest.excluded = [left.to_json() for left in excluded]
+        manifest.included_incomplete = incomplete
+        write_file(
+            staging / MANIFEST_NAME,
+            orjson.dumps(manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n",
+        )
     return ExportResult(options.out, manifest, excluded)
 
 

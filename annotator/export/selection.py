@@ -1,16 +1,17 @@
 """Which documents an export (or a scoring run) takes, and why it leaves the others out.
 
-A document is taken when its annotation by the source exists, parses, has one of the
-requested statuses and passes every scheme rule (:func:`annotator.rules.check_annotation`).
-``allow_incomplete`` also takes documents with another status and documents that break a
-scheme rule (overlaps, missing attributes, ...), noting why; it never takes a document
-whose annotation cannot be read or whose offsets do not fit its text, because every offset
-of the export would then be wrong.
+A document is taken when its annotation by the source has one of the requested statuses
+and passes every check (:func:`annotator.rules.check_annotation`). ``allow_incomplete``
+also takes documents with another status and documents whose only problems are rule breaks
+of unfinished work (overlaps, missing attributes, ...), noting why. Whether a file is usable
+at all is decided by :mod:`annotator.loading`, as for every other reader: a file that does
+not parse, does not fit its text or breaks any other rule (an unknown label, a duplicate
+id...) is never exported, whatever the options, because its offsets or labels cannot be
+trusted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,29 +20,13 @@ from pydantic import ValidationError
 
 from annotator.corpus import (
     META_SUFFIX,
-    TEXT_SUFFIX,
     Corpus,
     CorpusError,
     pydantic_problems,
     read_file_bytes,
 )
-from annotator.model import GOLD, Annotation, DocumentMeta, is_valid_name, parse_annotation_json
-from annotator.rules import Problem, check_annotation, sha256_text
-
-#: Problems that make the spans' offsets meaningless: never exported, whatever the options.
-FATAL_CODES = frozenset(
-    {
-        "hash-mismatch",
-        "out-of-range",
-        "text-mismatch",
-        "duplicate-id",
-        "empty",
-        "wrong-doc",
-        "schema",
-        "bad-json",
-        "unreadable",
-    }
-)
+from annotator.loading import check_parsed, parse_annotation_data, read_document_text
+from annotator.model import Annotation, DocumentMeta, is_valid_name
 
 
 @dataclass(slots=True)
@@ -65,15 +50,6 @@ class Left:
 
     def to_json(self) -> dict[str, str]:
         return {"id": self.doc_id, "code": self.code, "reason": self.reason}
-
-
-def _summary(problems: list[Problem], limit: int = 3) -> str:
-    shown = "; ".join(
-        (f"span {p.span_id}: " if p.span_id else "") + f"{p.message} [{p.code}]"
-        for p in problems[:limit]
-    )
-    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
-    return shown + more
 
 
 def select_documents(
@@ -103,55 +79,33 @@ def select_documents(
         except OSError as exc:
             yield Left(doc_id, "unreadable", f"{path}: cannot read: {exc.strerror or exc}")
             continue
-        try:
-            annotation, columns = parse_annotation_json(data)
-        except ValidationError as exc:
-            if any(e["type"] == "json_invalid" for e in exc.errors()):
-                yield Left(doc_id, "bad-json", f"{path}: not valid JSON")
-            else:
-                yield Left(doc_id, "schema", f"{path}: {_summary(pydantic_problems(exc))}")
+        parsed = parse_annotation_data(data, path)
+        if parsed.annotation is None:  # bad JSON, or not an annotation (schema)
+            yield Left(doc_id, parsed.problems[0].code, f"{path}: {parsed.summary()}")
             continue
         notes: list[str] = []
-        if annotation.status not in statuses:
-            reason = f"status is {annotation.status!r}, not {' or '.join(statuses)}"
+        status = parsed.annotation.status
+        if status not in statuses:
+            reason = f"status is {status!r}, not {' or '.join(statuses)}"
             if not allow_incomplete:
                 yield Left(doc_id, "status", reason)
                 continue
             notes.append(reason)
         try:
-            text, text_sha = _read_text(corpus, docs_dir, doc_id)
+            text, text_sha = read_document_text(corpus, doc_id)
             meta = _read_meta(corpus, docs_dir, doc_id)
         except CorpusError as exc:
             yield Left(doc_id, "bad-document", str(exc))
             continue
-        problems = check_annotation(annotation, text, corpus.scheme, text_sha, columns=columns)
-        if annotation.doc_id != doc_id:
-            problems.append(Problem("wrong-doc", f"doc_id {annotation.doc_id!r} in {doc_id}.json"))
-        if source != GOLD and annotation.annotator != source:
-            # Not fatal: the spans still fit the text; but the file is in the wrong folder.
-            problems.append(
-                Problem(
-                    "wrong-annotator", f"annotator {annotation.annotator!r} in a file of {source!r}"
-                )
-            )
-        if problems:
-            fatal = [p for p in problems if p.code in FATAL_CODES]
-            if fatal or not allow_incomplete:
-                yield Left(doc_id, "invalid", f"{path}: {_summary(fatal or problems)}")
+        checked = check_parsed(
+            parsed, corpus.scheme, doc_id=doc_id, annotator=source, text=text, text_sha256=text_sha
+        )
+        if checked.problems:
+            if not checked.usable or not allow_incomplete:
+                yield Left(doc_id, "invalid", f"{path}: {checked.summary()}")
                 continue
-            notes.append(_summary(problems))
-        yield Taken(doc_id, text, meta.url, annotation, notes)
-
-
-def _read_text(corpus: Corpus, docs_dir: str, doc_id: str) -> tuple[str, str]:
-    """The document's text and the sha256 of its bytes (hashing the bytes read spares
-    encoding the text again to hash it)."""
-    try:
-        data = read_file_bytes(f"{docs_dir}{os.sep}{doc_id}{TEXT_SUFFIX}")
-        return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
-    except (OSError, UnicodeDecodeError):
-        text = corpus.read_text(doc_id)  # raises CorpusError naming the file and the problem
-        return text, sha256_text(text)
+            notes.append(checked.summary())
+        yield Taken(doc_id, text, meta.url, parsed.annotation, notes)
 
 
 def _read_meta(corpus: Corpus, docs_dir: str, doc_id: str) -> DocumentMeta:

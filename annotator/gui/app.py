@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from annotator.corpus import Corpus, CorpusError, LockedError
 from annotator.gui.main_window import AUTOSAVE_MS, MainWindow
 from annotator.model import SUGGESTIONS, is_valid_name
-from annotator.session import recover_journals
+from annotator.session import DocumentSession, pending_journals, recover_journals
 
 ORGANIZATION = "article-annotator"
 APPLICATION = "annotator"
@@ -87,52 +87,99 @@ def _previous_owner(corpus: Corpus, annotator: str) -> dict[str, object] | None:
     return None
 
 
+def _last_doc_key(corpus: Corpus, annotator: str) -> str:
+    return f"last_doc/{_corpus_key(corpus)}/{annotator}"
+
+
+def remembered_document(corpus: Corpus, annotator: str) -> str | None:
+    """The document this annotator had open last in this corpus (None: not known)."""
+    store = settings()
+    # Per annotator; before that the key was per corpus only.
+    last = store.value(_last_doc_key(corpus, annotator)) or store.value(f"last_doc/{_corpus_key(corpus)}")
+    return str(last) if last else None
+
+
+def remember_document(corpus: Corpus, annotator: str, doc_id: str) -> None:
+    """Remember the open document at once, not only at quit: after a crash it is the one
+    to reopen."""
+    store = settings()
+    store.setValue(_last_doc_key(corpus, annotator), doc_id)
+    store.setValue(f"last_doc/{_corpus_key(corpus)}", doc_id)
+    store.sync()
+
+
 def start_window(
     corpus_path: Path | str, annotator: str, *, autosave_ms: int = AUTOSAVE_MS
 ) -> MainWindow:
     """Open the corpus, take the annotator's lock, restore unsaved work, build the window.
 
-    Raises :class:`LockedError` when another window or process holds the lock, and
-    :class:`CorpusError` for a corpus that cannot be opened.
+    The document open when the last session ended is opened again: the one whose crash
+    journal is the newest (its restore is an undoable edit, see ``DocumentSession.open``),
+    else the one remembered. A corpus that cannot be written (read-only disk or folder)
+    opens read-only, saying so. Raises :class:`LockedError` when another window or process
+    holds the lock, and :class:`CorpusError` for a corpus that cannot be opened.
     """
     corpus = Corpus.open(corpus_path)
     lock = corpus.lock(annotator)
     previous = _previous_owner(corpus, annotator)
-    lock.acquire()
     try:
-        notes = []
+        lock.acquire()
+    except OSError as exc:
+        lock.release()  # the lock may be held while its owner note could not be written
+        return _read_only_window(corpus, annotator, exc, autosave_ms)
+    try:
+        unclean = None
         if previous is not None:
             # The lock file's owner note survives only when a session ended without
             # closing (crash, kill, power loss); we hold the lock, so it is gone.
-            notes.append(
+            unclean = (
                 f"The last session (process {previous.get('pid')} on {previous.get('host')}, "
                 f"since {previous.get('since')}) did not close properly"
             )
-        recoveries = recover_journals(corpus, annotator)
-        if previous is not None and not any(r.outcome == "restored" for r in recoveries):
-            notes.append("nothing unsaved was lost")
-        store = settings()
-        last = store.value(f"last_doc/{_corpus_key(corpus)}")
+        pending = [d for d in pending_journals(corpus, annotator) if corpus.has_document(d)]
+        start_doc = pending[0] if pending else remembered_document(corpus, annotator)
+        # The document opened first restores its own journal, undoably; the others now.
+        recoveries = recover_journals(corpus, annotator, skip=pending[:1])
         window = MainWindow(
             corpus,
             annotator,
             lock=lock,
             recoveries=recoveries,
-            notes=notes,
+            unclean_end=unclean,
             autosave_ms=autosave_ms,
-            start_doc=str(last) if last else None,
+            start_doc=start_doc,
         )
+        window.documentOpened.connect(lambda doc_id: remember_document(corpus, annotator, doc_id))
+        if window.session is not None:
+            remember_document(corpus, annotator, window.session.doc_id)
     except BaseException:
         lock.release()
         raise
     return window
 
 
+def _read_only_window(corpus: Corpus, annotator: str, exc: OSError, autosave_ms: int) -> MainWindow:
+    """The corpus cannot be written: show it read-only (no lock, no journal, no saving)."""
+    reason = f"the corpus at {corpus.root} cannot be written ({exc.strerror or exc})"
+
+    def open_read_only(c: Corpus, a: str, doc_id: str) -> DocumentSession:
+        return DocumentSession.open(c, a, doc_id, recover=False, read_only_reason=reason)
+
+    return MainWindow(
+        corpus,
+        annotator,
+        notes=[f"Opened read-only: {reason}; nothing can be changed or saved"],
+        autosave_ms=autosave_ms,
+        start_doc=remembered_document(corpus, annotator),
+        session_factory=open_read_only,
+    )
+
+
 def remember_last_document(window: MainWindow) -> None:
-    """Remember the open document (per corpus) and the window's size and panels."""
-    store = settings()
+    """Remember the open document (per corpus and annotator) and the window's size and panels."""
     if window.session is not None:
-        store.setValue(f"last_doc/{_corpus_key(window.corpus)}", window.session.doc_id)
+        remember_document(window.corpus, window.annotator, window.session.doc_id)
+    store = settings()
     store.setValue("window/geometry", window.saveGeometry())
     store.setValue("window/state", window.saveState())
     store.sync()

@@ -2,16 +2,19 @@
 
 choice -> combo box; list -> line edit, comma- or semicolon-separated; text -> line edit;
 date and email -> line edit that turns red while the value is invalid
-(``rules.check_attr_value``). A value is committed when editing finishes (Enter or focus
-out) or, for a combo, when it is picked; an invalid value is still kept, so nothing typed is
-lost, and "done" then lists it as a problem.
+(``rules.check_attr_value``). A typed value is committed a moment after the typing pauses
+(:data:`COMMIT_MS`), and at once when editing finishes (Enter, focus out) or the span
+changes; a combo's value when it is picked. So what is typed reaches the session, and its
+journal, without Enter: a crash loses at most the last fraction of a second of typing. The
+commits of one field in a row are one undo step (the session merges them). An invalid value
+is still kept, so nothing typed is lost, and "done" then lists it as a problem.
 """
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from annotator.model import AttributeDef, AttrValue, LabelScheme, Span
@@ -19,6 +22,8 @@ from annotator.rules import check_attr_value
 
 INVALID_STYLE = "QLineEdit { background: #ffd6d6; }"
 NO_VALUE = "(none)"
+#: Typing pauses this long: the value is committed (and journaled).
+COMMIT_MS = 300
 
 
 def parse_value(attr: AttributeDef, raw: str) -> AttrValue | None:
@@ -52,9 +57,18 @@ class AttributeEditor(QWidget):
         self._title.setWordWrap(True)
         self._layout.addRow(self._title)
         self._loading = False
+        #: The text field typed in and not committed yet (committed when the timer fires).
+        self._pending: AttributeDef | None = None
+        self._commit_timer = QTimer(self)
+        self._commit_timer.setSingleShot(True)
+        self._commit_timer.setInterval(COMMIT_MS)
+        self._commit_timer.timeout.connect(self.commit_pending)
 
     def set_span(self, span: Span | None, read_only: bool = False) -> None:
         """Show ``span``'s attributes (rebuilding the fields only when its label changed)."""
+        if span is None or span.id != self.span_id:
+            # What was typed for the previous span goes to that span, not the next one.
+            self.commit_pending()
         if span is None:
             self._rebuild(None)
             self.span_id = None
@@ -74,7 +88,9 @@ class AttributeEditor(QWidget):
                 value = span.attrs.get(attr.name)
                 if isinstance(widget, QComboBox):
                     widget.setCurrentText(value if isinstance(value, str) and value else NO_VALUE)
-                elif not widget.hasFocus() or widget.text() != format_value(value):
+                elif not (widget.hasFocus() and parse_value(attr, widget.text()) == value):
+                    # A field being typed in keeps its text while it means the stored value
+                    # (a commit mid-typing must not eat "심지혜, " down to "심지혜").
                     widget.setText(format_value(value))
                     self._mark_valid(attr, widget)
                 widget.setEnabled(not read_only)
@@ -108,7 +124,9 @@ class AttributeEditor(QWidget):
                 elif attr.type == "email":
                     widget.setPlaceholderText("name@example.com")
                 widget.textChanged.connect(lambda _t, a=attr, w=widget: self._mark_valid(a, w))
-                widget.editingFinished.connect(lambda a=attr: self._commit(a))
+                # Typed (not set by set_span): committed when the typing pauses.
+                widget.textEdited.connect(lambda _t, a=attr: self._typed(a))
+                widget.editingFinished.connect(lambda a=attr: self._finished(a))
             widget.setObjectName(f"attr_{attr.name}")
             widget.setToolTip(attr.description or attr.type)
             self.fields[attr.name] = widget
@@ -121,6 +139,25 @@ class AttributeEditor(QWidget):
         widget.setProperty("invalid", bool(reason))
         widget.setToolTip(reason or attr.description or attr.type)
         return reason is None
+
+    def _typed(self, attr: AttributeDef) -> None:
+        if self._pending is not None and self._pending is not attr:
+            self.commit_pending()  # another field: the first one's text goes first
+        self._pending = attr
+        self._commit_timer.start()
+
+    def _finished(self, attr: AttributeDef) -> None:
+        if self._pending is attr:
+            self._pending = None
+            self._commit_timer.stop()
+        self._commit(attr)
+
+    def commit_pending(self) -> None:
+        """Commit the field typed in, now (the pause timer, a span change, the window closing)."""
+        attr, self._pending = self._pending, None
+        self._commit_timer.stop()
+        if attr is not None:
+            self._commit(attr)
 
     def _commit(self, attr: AttributeDef) -> None:
         if self._loading or self.span_id is None:

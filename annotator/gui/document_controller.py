@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from annotator.edits import EditError
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.doc_list import STATUS_TEXT
 from annotator.gui.editor import DocumentEditor
@@ -56,8 +55,8 @@ class DocumentController(QObject):
             return False
         try:
             change, problems = session.set_status(status)
-        except EditError as exc:
-            self.message(str(exc), error=True)
+        except self.editor.FAILURES as exc:
+            self.editor.failed(exc)
             self.editor.refresh_doc_panel()
             return False
         if problems:

@@ -13,9 +13,10 @@ from typing import Protocol
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QPlainTextEdit, QTableView, QWidget
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QTableView, QWidget
 
-from annotator.edits import Change, EditError
+from annotator.corpus import CorpusError
+from annotator.edits import Change, EditError, EditNotSaved
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.attr_editor import AttributeEditor
 from annotator.gui.doc_list import DocumentListModel
@@ -58,6 +59,14 @@ class DocumentEditor(QObject):
     edited = Signal()
     #: Last thing when a session is shown: its document id.
     documentOpened = Signal(str)
+    #: An edit moved a done document back to "in progress"; its problems are listed in the
+    #: document panel (the window brings that panel to the front).
+    reopened = Signal()
+
+    #: What an edit may raise that the user must be told about instead of a traceback: a
+    #: refused edit, one taken back because it could not be journaled (disk full), a file
+    #: that cannot be read or written.
+    FAILURES = (EditError, CorpusError, OSError)
 
     def __init__(
         self,
@@ -96,6 +105,7 @@ class DocumentEditor(QObject):
         self._preview_stale = False
         self._problems_stale = False
         self._check_problems = True
+        self._warning: QMessageBox | None = None
         preview.installEventFilter(self)
         doc_panel.installEventFilter(self)
 
@@ -107,6 +117,8 @@ class DocumentEditor(QObject):
 
     def show_session(self, session: DocumentSession) -> None:
         """Put ``session`` on screen in every view (a new document, or one reloaded)."""
+        # An attribute still being typed belongs to the session on screen until now.
+        self.attr_editor.commit_pending()
         self.session = session
         self.current_span = None
         self.view.set_document(session.text, session.spans, self.scheme)
@@ -119,12 +131,14 @@ class DocumentEditor(QObject):
         self._update_history_actions()
         if session.recovery is not None:
             self.message(session.recovery.message)
-        if session.read_only:
+        if session.load_problems:
             self.message(
                 f"{session.path} failed to load and is shown read-only (never overwritten): "
                 + "; ".join(p.message for p in session.load_problems[:3]),
                 error=True,
             )
+        elif session.read_only_reason is not None:
+            self.message(f"{session.doc_id} is shown read-only: {session.read_only_reason}", error=True)
         if not session.read_only:
             self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
         self.documentOpened.emit(session.doc_id)
@@ -141,11 +155,28 @@ class DocumentEditor(QObject):
             return None
         try:
             change = action(self.session)
-        except EditError as exc:
-            self.message(str(exc), error=True)
+        except self.FAILURES as exc:
+            self.failed(exc)
             return None
         self.apply(change, current)
         return change
+
+    def failed(self, exc: BaseException) -> None:
+        """Tell the user why an edit did not happen (nothing changed on screen)."""
+        if isinstance(exc, EditNotSaved):
+            # Not a refusal but a fault the user must act on (free some space): say it
+            # loudly, without blocking the window (the box is not modal).
+            self.message(str(exc), error=True)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, "Change not saved", str(exc), parent=self.view.window()
+            )
+            box.setModal(False)
+            box.show()
+            self._warning = box
+        elif isinstance(exc, OSError) and not isinstance(exc, EditError):
+            self.message(f"Not done: {exc.strerror or exc}", error=True)
+        else:
+            self.message(str(exc), error=True)
 
     def apply(self, change: Change | None, current: str | None = None) -> None:
         """Refresh every view from what the edit reports; ``current`` becomes the current span."""
@@ -167,6 +198,17 @@ class DocumentEditor(QObject):
             self.refresh_doc_panel()
         self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
         self._refresh_timer.start()
+        if session.reopened:
+            # The session moved a done document back to "in progress" (ADR 0013): say why.
+            problems = session.reopened
+            self.show_problems(problems)
+            self.reopened.emit()
+            n = len(problems)
+            self.message(
+                f"Back to in progress: this change breaks {n} rule{'s' * (n != 1)} "
+                f"(listed under Document; Ctrl+Z undoes it): {problems[0].message}",
+                error=True,
+            )
         self._update_history_actions()
         self.applied.emit()
         self.edited.emit()
@@ -174,7 +216,11 @@ class DocumentEditor(QObject):
     def undo(self) -> None:
         if self.session is None:
             return
-        change = self.session.undo()
+        try:
+            change = self.session.undo()
+        except self.FAILURES as exc:
+            self.failed(exc)
+            return
         if change is None:
             self.message("Nothing to undo")
         self.apply(change)
@@ -182,7 +228,11 @@ class DocumentEditor(QObject):
     def redo(self) -> None:
         if self.session is None:
             return
-        change = self.session.redo()
+        try:
+            change = self.session.redo()
+        except self.FAILURES as exc:
+            self.failed(exc)
+            return
         if change is None:
             self.message("Nothing to redo")
         self.apply(change)
@@ -261,7 +311,9 @@ class DocumentEditor(QObject):
             if session.read_only or not self._check_problems:
                 self.show_problems(session.load_problems)
             else:
-                self.show_problems(session.problems())
+                # Right after an edit that reopened a done document, its reasons (they
+                # include "done only" ones, such as no page type, that problems() omits).
+                self.show_problems(session.reopened or session.problems())
 
     def panels_shown(self) -> None:
         """A dock came on screen (tab raised, dock reopened): fill its panel if stale.

@@ -47,7 +47,20 @@ from annotator.gui.view_controls import ViewController
 from annotator.model import AttrValue, Status
 from annotator.session import DocumentSession, Recovery
 
-__all__ = ["AUTOSAVE_MS", "MainWindow"]
+__all__ = ["AUTOSAVE_MS", "MainWindow", "startup_report"]
+
+
+def startup_report(notes: Sequence[str], unclean_end: str | None, recoveries: Sequence[Recovery]) -> list[str]:
+    """What to tell the user at start, derived only from what recovery reported: restored
+    changes, journals set aside (and where), journals left in place. Never "nothing was
+    lost": after an unclean end with no journal, it says that no unsaved edits were found."""
+    lines = [*notes]
+    if unclean_end:
+        lines.append(unclean_end)
+    lines.extend(r.message for r in recoveries)
+    if unclean_end and not any(r.outcome in ("restored", "set-aside", "left") for r in recoveries):
+        lines.append("no unsaved edits were found to restore")
+    return lines
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +77,7 @@ class MainWindow(QMainWindow):
         lock: AnnotatorLock | None = None,
         recoveries: Sequence[Recovery] = (),
         notes: Sequence[str] = (),
+        unclean_end: str | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         start_doc: str | None = None,
         session_factory: SessionFactory | None = None,
@@ -110,15 +124,19 @@ class MainWindow(QMainWindow):
         self._connect()
 
         self.doc_model.start_fill()
-        #: What the start found (an unclean end, restored work), shown once, all together.
-        self.startup_report = [*notes, *(r.message for r in recoveries)]
-        if self.startup_report:
-            self.message(" · ".join(self.startup_report), error=True)
         first = start_doc if start_doc in self.doc_model.row_of else None
         if first is None and self.doc_model.ids:
             first = self.doc_model.ids[0]
         if first is not None:
             self.open_document(first)
+        # The document opened first restored its own journal (undoably): part of the report.
+        opened = self.session.recovery if self.session is not None else None
+        #: Every journal the start found and what became of it.
+        self.recoveries: list[Recovery] = [*recoveries, *([opened] if opened else [])]
+        #: What the start found (an unclean end, restored work), shown once, all together.
+        self.startup_report = startup_report(notes, unclean_end, self.recoveries)
+        if self.startup_report:
+            self.message(" · ".join(self.startup_report), error=True)
         self._show_progress()
 
     # ------------------------------------------------------------------ building
@@ -248,6 +266,9 @@ class MainWindow(QMainWindow):
         self.preview_dock.visibilityChanged.connect(lambda shown: shown and editor.panels_shown())
         self.doc_dock.visibilityChanged.connect(lambda shown: shown and editor.panels_shown())
         self.documents.problemsShown.connect(self.doc_dock.raise_)
+        # An edit moved a done document back to in progress: its problems come to the front.
+        editor.reopened.connect(self.doc_dock.show)
+        editor.reopened.connect(self.doc_dock.raise_)
         self.marking.currentCleared.connect(self.suggestions.forget)
 
     # ------------------------------------------------------------------ Qt events
@@ -259,6 +280,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.attr_editor.commit_pending()  # typed but not confirmed: saved like the rest
         self.editor.pause_refresh()
         if self.persistence.quit():
             event.accept()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
-from annotator.edits import Change, EditError
+from annotator.edits import Change
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.attr_editor import AttributeEditor
 from annotator.gui.editor import DocumentEditor
@@ -136,8 +136,8 @@ class MarkingController(QObject):
             return
         try:
             result = run(session)
-        except EditError as exc:
-            self.message(str(exc), error=True)
+        except self.editor.FAILURES as exc:
+            self.editor.failed(exc)
             return
         if result is None:
             self.message("Nothing to mark there (empty, or already marked)")
@@ -199,4 +199,7 @@ class MarkingController(QObject):
 
     def set_attr(self, span_id: str, name: str, value: AttrValue | None) -> None:
         """An attribute typed in the attribute editor (already validated there)."""
+        session = self.editor.session
+        if session is None or session.span(span_id) is None:
+            return  # typed for a span deleted meanwhile: nothing to set
         self.editor.run(lambda s: s.set_attr(span_id, name, value))

@@ -20,6 +20,8 @@ from annotator.gui.editor import DocumentEditor
 from annotator.session import DocumentSession, reload_session
 
 AUTOSAVE_MS = 400
+#: After a failed save (disk full, folder not writable): try again this much later.
+RETRY_MS = 5_000
 
 #: Asks what to do about a file changed on disk (its path): "reload" or "keep".
 AskConflict = Callable[[str], str]
@@ -70,6 +72,7 @@ class PersistenceController(QObject):
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(autosave_ms)
+        self._autosave_ms = autosave_ms
         self._autosave.timeout.connect(self.save_now)
         # Someone else writing our file (shared folder, git pull) is noticed at once.
         self._watcher = QFileSystemWatcher(self)
@@ -87,7 +90,7 @@ class PersistenceController(QObject):
 
     def on_applied(self) -> None:
         """An edit: save after a pause (every further edit restarts it); the title says unsaved."""
-        self._autosave.start()
+        self._autosave.start(self._autosave_ms)
         self.update_title()
 
     def _watch(self, session: DocumentSession) -> None:
@@ -116,6 +119,9 @@ class PersistenceController(QObject):
     def save_now(self) -> bool:
         """Save the open document if it changed; True when nothing is left unsaved."""
         self._autosave.stop()
+        # An attribute being typed is part of what is saved (and journaled first).
+        self.editor.attr_editor.commit_pending()
+        self._autosave.stop()  # the commit restarted it
         session = self.editor.session
         if session is None or session.read_only:
             return True
@@ -124,8 +130,16 @@ class PersistenceController(QObject):
         except ConflictError:
             return self.resolve_conflict()
         except (CorpusError, OSError) as exc:
-            # The journal still holds every change: nothing is lost, but say it loudly.
-            self.message(f"Could not save {session.path}: {exc}", error=True)
+            # The journal still holds every change: nothing is lost, but say it loudly,
+            # and try again later (space may come back) while the user goes on.
+            self.message(
+                f"Could not save {session.path}: {exc}. Your changes are kept in the journal; "
+                f"trying again in {RETRY_MS // 1000} s",
+                error=True,
+            )
+            if not self.closing:
+                self._autosave.start(RETRY_MS)
+            self.update_title()
             return False
         self.update_title()
         return True

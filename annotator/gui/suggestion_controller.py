@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from annotator.edits import EditError
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.editor import DocumentEditor
 from annotator.gui.suggestions import SuggestionCursor
@@ -108,17 +107,27 @@ class SuggestionController(QObject):
             return
         try:
             result = session.accept_suggestions(self._ids(session, target, all_of_label))
-        except EditError as exc:
-            self.message(str(exc), error=True)
+        except self.editor.FAILURES as exc:
+            self.editor.failed(exc)
             return
         if result is None:
             return
-        change, new_ids = result
+        refused = result.refused_text()
+        if result.change is None:
+            # Every one would break a rule (ADR 0013): nothing added, the reasons said.
+            self.message(f"Nothing accepted: {refused}", error=True)
+            return
+        new_ids = result.new_ids
         self.cursor.clear()
         self.view.select_cp(target.end, target.end)
-        self.editor.apply(change, current=new_ids[0] if len(new_ids) == 1 else None)
-        self.message(f"Accepted {len(new_ids)} {target.label} suggestion{'s' * (len(new_ids) != 1)}")
-        if session.pending_suggestions() and not all_of_label:
+        self.editor.apply(result.change, current=new_ids[0] if len(new_ids) == 1 else None)
+        n = len(new_ids)
+        accepted = f"Accepted {n} {target.label} suggestion{'s' * (n != 1)}"
+        if refused:
+            self.message(f"{accepted}; {refused}", error=True)
+        else:
+            self.message(accepted)
+        if session.pending_suggestions() and not all_of_label and not refused:
             self.step(1)
 
     def reject(self, all_of_label: bool = False) -> None:

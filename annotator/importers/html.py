@@ -24,12 +24,19 @@ the article. Decisions (documented in the README):
   (html-text guesses spaces between inline elements and collapses ``<pre>``); its tag
   lists are reused.
 - entities are decoded by the parser (lxml).
+- depth: libxml2 stops parsing, dropping the rest of the page, at 2048 nested elements
+  (even with ``huge_tree``). A page that hits that limit is parsed again after
+  :func:`flatten_html` has removed the tags nested deeper than :data:`MAX_DEPTH` (their text
+  stays, block tags become line breaks, hidden elements stay hidden), so no text is lost;
+  a page that still cannot be parsed is refused with :class:`HtmlError`, never cut short.
 """
 
 from __future__ import annotations
 
 import gzip
+import html.parser
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -91,6 +98,20 @@ NEWLINE_TAGS = (
 #: Elements whose text keeps its whitespace.
 PRE_TAGS = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
 
+#: Elements with no content and no end tag.
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr", "keygen"}
+)
+#: Nesting kept by :func:`flatten_html`: well under libxml2's 2048, which also counts the
+#: elements the parser adds itself (html, body, implied tables parts...).
+MAX_DEPTH = 1000
+
+
+class HtmlError(ValueError):
+    """A page that cannot be turned into text; the message says why."""
+
+
 _WS = re.compile(r"[ \t\n\r\f\xa0]+")
 _STYLE_HIDDEN = re.compile(
     r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\s*(?:!important\s*)?(?:;|$)",
@@ -144,27 +165,156 @@ def source_html(corpus: Corpus, doc_id: str) -> str | None:
     if not meta.html_source:
         return None
     data = gzip.decompress(corpus.html_path(doc_id).read_bytes())
+    if "bom" in meta.normalised or any(n.startswith("invalid-bytes") for n in meta.normalised):
+        # Decoded at import by BOM or line by line (no single encoding reads it): the same
+        # decision again gives the same text.
+        return decode_html(data).text
     encoding = meta.encoding if meta.encoding not in (None, "ascii") else "utf-8"
-    return decode(data, forced=encoding if "bom" not in meta.normalised else None).text
+    return decode(data, forced=encoding).text
 
 
 # --------------------------------------------------------------------------- text
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
-    """Parse ``html`` (already decoded) with lxml; None when there is nothing to parse."""
+    """Parse ``html`` (already decoded) with lxml; None when there is nothing to parse.
+
+    Raises :class:`HtmlError` for a page nested too deeply to parse even after flattening.
+    """
+    root, too_deep = _parse(html)
+    if too_deep:
+        # libxml2 gave up at its depth limit and dropped the rest: parse a flattened copy.
+        root, too_deep = _parse(flatten_html(html))
+        if too_deep:
+            raise HtmlError(f"elements nested more than {MAX_DEPTH} deep: the page cannot be parsed")
+    return root
+
+
+def _parse(html: str) -> tuple[lxml.html.HtmlElement | None, bool]:
+    """The tree, and whether the parser stopped at its depth limit (losing what followed)."""
     # Bytes with an explicit UTF-8 parser: lxml refuses str input that carries an XML
     # encoding declaration, and a <meta charset> must not re-decode what is already text.
     data = html.replace("\x00", "").encode("utf-8", errors="replace")
     if not data.strip():
-        return None
+        return None, False
     parser = lxml.html.HTMLParser(
         recover=True, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
     )
     try:
-        return lxml.html.document_fromstring(data, parser=parser)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError):
-        return None
+        root = None
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return root, too_deep
+
+
+def flatten_html(html: str) -> str:
+    """``html`` with the tags nested deeper than :data:`MAX_DEPTH` removed, their text kept.
+
+    Nesting is followed with the standard library's tokenizer (which has no depth limit):
+    a start tag opens, an end tag closes up to the nearest open element of its name. Below
+    the limit a block tag becomes ``<br>`` (its line break stays), an inline tag goes, and a
+    hidden element (see :func:`is_hidden`) goes with everything inside it.
+    """
+    flattener = _Flattener()
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out)
+
+
+def _hidden_by(tag: str, get: Callable[[str], str | None]) -> bool:
+    """Whether an element ``tag`` with attributes ``get(name)`` is not shown by a browser."""
+    if tag in DROPPED_TAGS:
+        return True
+    hidden = get("hidden")
+    if hidden is not None and hidden.strip().lower() != "until-found":
+        return True
+    if tag == "dialog" and get("open") is None:
+        return True
+    if tag == "input" and (get("type") or "").lower() == "hidden":
+        return True
+    style = get("style")
+    return bool(style and _STYLE_HIDDEN.search(style))
+
+
+class _Flattener(html.parser.HTMLParser):
+    """Copies a page, leaving out the tags nested deeper than :data:`MAX_DEPTH`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        #: Open elements: (tag, whether its tags are copied).
+        self.stack: list[tuple[str, bool]] = []
+        self.kept = 0  # copied elements on the stack
+        self.open_count: dict[str, int] = {}  # open elements per name: an unmatched end tag is O(1)
+        self.hiding_at: int | None = None  # stack size when a hidden, dropped element opened
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hiding_at is not None:
+            if tag not in VOID_TAGS:
+                self._push(tag, False)
+            return
+        if self.kept < MAX_DEPTH:
+            self.out.append(self.get_starttag_text() or "")
+            if tag not in VOID_TAGS:
+                self._push(tag, True)
+            return
+        # A bare attribute (``<span hidden>``) comes as None: present, unlike a missing one.
+        values = {name: value or "" for name, value in attrs}
+        if _hidden_by(tag, values.get):
+            if tag not in VOID_TAGS:
+                self.hiding_at = len(self.stack)
+                self._push(tag, False)
+            return
+        if tag in VOID_TAGS:
+            if tag in ("br", "hr", "wbr"):
+                self.out.append(self.get_starttag_text() or "")
+            return
+        self._block_break(tag)
+        self._push(tag, False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hiding_at is None and (self.kept < MAX_DEPTH or tag in ("br", "hr")):
+            self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open_count.get(tag):
+            return  # closes nothing that is open
+        while self.stack:
+            name, copied = self.stack.pop()
+            self.open_count[name] -= 1
+            if copied:
+                self.kept -= 1
+            if self.hiding_at is not None and len(self.stack) <= self.hiding_at:
+                self.hiding_at = None
+            elif name == tag and not copied and self.hiding_at is None:
+                self._block_break(tag)
+            if name == tag:
+                if copied:
+                    self.out.append(f"</{tag}>")
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.hiding_at is None:
+            self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+    def handle_decl(self, decl: str) -> None:
+        self.handle_data(f"<!{decl}>")
+
+    def _push(self, tag: str, copied: bool) -> None:
+        self.stack.append((tag, copied))
+        self.open_count[tag] = self.open_count.get(tag, 0) + 1
+        self.kept += copied
+
+    def _block_break(self, tag: str) -> None:
+        if tag in DOUBLE_NEWLINE_TAGS or tag in NEWLINE_TAGS:
+            self.out.append("<br>")
 
 
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
@@ -172,18 +322,7 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     tag = el.tag
     if not isinstance(tag, str):
         return True  # comments, processing instructions, entities
-    tag = tag.lower()
-    if tag in DROPPED_TAGS:
-        return True
-    hidden = el.get("hidden")
-    if hidden is not None and hidden.strip().lower() != "until-found":
-        return True
-    if tag == "dialog" and el.get("open") is None:
-        return True
-    if tag == "input" and (el.get("type") or "").lower() == "hidden":
-        return True
-    style = el.get("style")
-    return bool(style and _STYLE_HIDDEN.search(style))
+    return _hidden_by(tag.lower(), el.get)
 
 
 class _TextBuilder:

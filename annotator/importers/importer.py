@@ -1,16 +1,23 @@
 """Import files and folders into a corpus: the engine behind ``annotator import``.
 
 One run: check every path first (a typo imports nothing), lock the corpus's documents
-against a second import, read the hashes of the documents already there once, then import
-file by file, yielding after each document so callers can show progress. A bad file or
-line is reported and the rest still import; nothing is half-written (every file is written
-atomically, and an annotation is validated before its document is added).
+against a second import (the lock's owner file names the holder to a second import), remove
+what a killed import left behind, read the hashes of the documents already there once, then
+import file by file, yielding after each document so callers can show progress. A bad file
+or line is reported and the rest still import; nothing is half-written (every file is
+written atomically, an annotation is validated before its document is added, and the files
+of a document that failed half-way are removed).
+
+Hostile inputs (see ``reading``): only regular files are read, and never more than
+``max_document_mb`` per document (per line for jsonl), inflating included.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
+import socket
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,9 +35,12 @@ from annotator.corpus import (
     AnnotatorLock,
     Corpus,
     CorpusError,
+    LockedError,
+    atomic_write_bytes,
+    dump_json,
     pydantic_problems,
 )
-from annotator.importers.html import decode_html, html_to_text
+from annotator.importers.html import HtmlError, decode_html, html_to_text
 from annotator.importers.ids import IdAllocator, file_stem
 from annotator.importers.jsonl import (
     JsonlRecord,
@@ -39,8 +49,17 @@ from annotator.importers.jsonl import (
     normalise_with_spans,
     parse_line,
 )
-from annotator.importers.text import DecodeError, codec_name, decode, normalise_text
-from annotator.model import GOLD, STATUSES, Annotation, DocumentMeta, is_valid_name
+from annotator.importers.reading import (
+    DEFAULT_MAX_DOCUMENT_MB,
+    MB,
+    InputFileError,
+    count_lines,
+    open_stream,
+    read_document,
+    read_line,
+)
+from annotator.importers.text import BadLine, DecodeError, codec_name, decode, normalise_text
+from annotator.model import GOLD, STATUSES, Annotation, DocumentMeta, is_valid_name, utc_now
 from annotator.rules import check_annotation, sha256_text
 
 #: Annotator of imported spans when neither --annotator nor the line names one.
@@ -62,6 +81,12 @@ _KNOWN = ", ".join(FORMATS)
 
 class InputError(ValueError):
     """Bad usage: a missing path, an unknown encoding, a bad annotator name (exit code 2)."""
+
+
+class ImportLockedError(LockedError, InputError):
+    """Another import into the corpus is running; the message names it (exit code 1: not bad
+    usage). It is an :class:`InputError` only so that callers written when it was one still
+    catch it."""
 
 
 class ImportProblem(NamedTuple):
@@ -95,7 +120,11 @@ class ImportReport:
     problems: list[ImportProblem] = field(default_factory=list)
     #: Inputs left out on purpose: duplicates, unknown file types found in folders.
     skipped: list[ImportProblem] = field(default_factory=list)
+    #: Imported, but changed on the way: lines that were not in the file's encoding.
+    warnings: list[ImportProblem] = field(default_factory=list)
     documents: list[ImportedDocument] = field(default_factory=list)
+    #: Leftovers of an import that was killed, removed before this one started.
+    cleaned: int = 0
 
     @property
     def ok(self) -> bool:
@@ -111,7 +140,9 @@ class ImportReport:
                 {"id": d.doc_id, "source": d.source, "annotator": d.annotator} for d in self.documents
             ],
             "skipped": [p.to_json() for p in self.skipped],
+            "warnings": [p.to_json() for p in self.warnings],
             "problems": [p.to_json() for p in self.problems],
+            "cleaned_leftovers": self.cleaned,
         }
 
 
@@ -142,13 +173,83 @@ class _Doc:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class ImportLock:
+    """The lock that keeps a second import out of a corpus's ``documents/``.
+
+    ``documents/.import.lock`` (an OS lock: a killed holder releases it) with
+    ``.import.lock.owner`` beside it naming the holder (pid, host, since) for the message a
+    second import gets, as :class:`annotator.corpus.AnnotatorLock` does for annotators.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.folder = corpus.documents_dir
+        self.lock_path = self.folder / ".import.lock"
+        self.owner_path = self.folder / ".import.lock.owner"
+        self._lock: FileLock | None = None
+
+    def acquire(self) -> ImportLock:
+        """Raises :class:`ImportLockedError` when held elsewhere, :class:`CorpusError` when the
+        corpus cannot be written (read-only, no permission), with the path in the message."""
+        lock = FileLock(str(self.lock_path), timeout=0, is_singleton=False)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except Timeout as exc:
+            if not os.access(self.folder, os.W_OK):  # some lock libraries say "busy" for EACCES
+                raise CorpusError(self.folder, "cannot write here: permission denied") from exc
+            raise ImportLockedError(
+                self.corpus.root, f"another import into this corpus is running: {self._holder()}"
+            ) from exc
+        except OSError as exc:
+            raise CorpusError(exc.filename or self.folder, f"cannot write here: {exc.strerror or exc}") from exc
+        self._lock = lock
+        owner = {"pid": os.getpid(), "host": socket.gethostname(), "since": utc_now()}
+        # The owner file only feeds a message: a full disk must not stop the import here
+        # (the documents it cannot write are reported one by one).
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.owner_path, dump_json(owner))
+        return self
+
+    def _holder(self) -> str:
+        try:
+            info = orjson.loads(self.owner_path.read_bytes())
+            return f"process {info['pid']} on {info['host']} (since {info['since']})"
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+            return "another process"
+
+    def release(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                self.owner_path.unlink()
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> ImportLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class Importer:
     """One import run into ``corpus``. Use :func:`import_paths` unless you need the steps."""
 
-    def __init__(self, corpus: Corpus, *, encoding: str | None = None, annotator: str | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        encoding: str | None = None,
+        annotator: str | None = None,
+        max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
+    ) -> None:
         self.corpus = corpus
         self.report = ImportReport()
         self.total_units = 0
+        if not max_document_mb > 0:  # also refuses NaN
+            raise InputError(f"--max-document-mb must be more than 0, not {max_document_mb}")
+        #: Largest document in bytes (of the file, of what it inflates to, of a jsonl line).
+        self.limit = int(max_document_mb * MB)
         try:
             self.encoding = codec_name(encoding) if encoding else None
         except LookupError as exc:
@@ -209,7 +310,11 @@ class Importer:
             subfolders = []
             for entry in entries:
                 path = folder / entry.name
-                if entry.is_dir():
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False  # a link to itself: the reader reports it as a file
+                if is_dir:
                     subfolders.append(path)
                 elif input_format(path) is not None:
                     # Files of a folder come before its subfolders' files.
@@ -223,26 +328,16 @@ class Importer:
     @staticmethod
     def _units(path: Path) -> int:
         """Progress units of a file: its lines for jsonl (cheap to count), else one."""
-        if input_format(path) != "jsonl":
-            return 1
-        try:
-            opener = gzip.open if path.name.lower().endswith(".gz") else open
-            with opener(path, "rb") as handle:
-                return max(1, sum(1 for line in handle if line.strip()))
-        except (OSError, EOFError, zlib.error):
-            return 1
+        # Counted through the same guarded reader as the import: a FIFO must not block here.
+        return count_lines(path) if input_format(path) == "jsonl" else 1
 
     # ---- running
 
     def run(self, files: list[Path]) -> Iterator[str]:
         """Import ``files``; yields each source once it is done (for progress bars)."""
-        lock = FileLock(str(self.corpus.documents_dir / ".import.lock"), timeout=0, is_singleton=False)
+        lock = ImportLock(self.corpus).acquire()
         try:
-            self.corpus.documents_dir.mkdir(parents=True, exist_ok=True)
-            lock.acquire()
-        except Timeout as exc:
-            raise InputError(f"{self.corpus.root}: another import into this corpus is running") from exc
-        try:
+            self.report.cleaned = self._clean_leftovers()
             self._load_corpus_state()
             for path in files:
                 kind = input_format(path)
@@ -258,6 +353,48 @@ class Importer:
                 if held is not None:
                     held.release()
             lock.release()
+
+    def _clean_leftovers(self) -> int:
+        """Remove what a killed import left in ``documents/``; returns how many files.
+
+        Runs under the import lock, so nothing found is being written: atomic-write
+        temporaries (``.NAME.XXXX.tmp``), and documents that were never committed. The meta
+        file commits a document (text first, then meta), so a text or kept HTML without its
+        meta is debris; so is a meta without its text, which the older order (meta first)
+        left. A document that has an annotation is not debris but damage, left to
+        ``annotator validate``.
+        """
+        folder = self.corpus.documents_dir
+        try:
+            with os.scandir(folder) as it:
+                names = [e.name for e in it if e.is_file(follow_symlinks=False)]
+        except OSError:
+            return 0
+        present = set(names)
+        debris = [n for n in names if n.startswith(".") and n.endswith(".tmp")]
+        stems: dict[str, set[str]] = {}
+        for name in names:
+            for suffix in (TEXT_SUFFIX, META_SUFFIX, HTML_SUFFIX):
+                if name.endswith(suffix) and not name.startswith("."):
+                    stems.setdefault(name[: -len(suffix)], set()).add(suffix)
+        annotated: set[str] = set()
+        for annotator in [*self.corpus.annotators(), GOLD]:
+            annotated |= self.corpus.annotated_ids(annotator)
+        for stem, suffixes in stems.items():
+            committed = META_SUFFIX in suffixes and TEXT_SUFFIX in suffixes
+            if committed or stem in annotated:
+                continue
+            debris.extend(stem + suffix for suffix in suffixes)
+        cleaned = 0
+        for name in debris:
+            if name not in present:
+                continue
+            try:
+                (folder / name).unlink()
+                cleaned += 1
+            except OSError:
+                pass  # read-only or gone: the ids stay taken below, nothing is overwritten
+        return cleaned
 
     def _load_corpus_state(self) -> None:
         """Hashes and ids of the documents already there: one scan, one meta read each."""
@@ -292,38 +429,36 @@ class Importer:
 
     # ---- reading inputs
 
-    def _read_bytes(self, path: Path, where: ImportProblem) -> bytes | None:
-        try:
-            data = path.read_bytes()
-            if path.name.lower().endswith(".gz"):
-                data = gzip.decompress(data)
-            return data
-        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # BadGzipFile is an OSError
-            self._problem(where, f"not a valid gzip file: {exc}")
-        except OSError as exc:
-            self._problem(where, f"cannot read: {exc.strerror or exc}")
-        return None
-
     def _read_file(self, path: Path, kind: str) -> _Doc | None:
         where = ImportProblem(str(path), None, "")
-        data = self._read_bytes(path, where)
-        if data is None:
+        try:
+            data, gz = read_document(path, self.limit)
+        except InputFileError as exc:
+            self._problem(where, str(exc))
             return None
         try:
             decoded = decode_html(data, self.encoding) if kind == "html" else decode(data, forced=self.encoding)
         except DecodeError as exc:
             self._problem(where, str(exc))
             return None
+        if decoded.bad_lines:
+            self.report.warnings.append(
+                where._replace(line=decoded.bad_lines[0].line, message=_bad_lines_message(decoded.bad_lines))
+            )
         if kind == "txt":
             text, changes = normalise_text(decoded.text)
             return _Doc(
                 text, file_stem(path), str(path), "txt", decoded.encoding, decoded.confidence,
                 [*decoded.normalised, *changes],
             )
-        page = html_to_text(decoded.text)
+        try:
+            page = html_to_text(decoded.text)
+        except HtmlError as exc:
+            self._problem(where, str(exc))
+            return None
         text, changes = normalise_text(page.text)
         # The original bytes as they were (the .gz file itself when it is one) for extractors.
-        raw = path.read_bytes() if path.name.lower().endswith(".gz") else gzip.compress(data, mtime=0)
+        raw = gz if gz is not None else gzip.compress(data, mtime=0)
         return _Doc(
             text, file_stem(path), str(path), "html", decoded.encoding, decoded.confidence,
             [*decoded.normalised, "html-to-text", *changes],
@@ -333,25 +468,33 @@ class Importer:
     def _import_jsonl(self, path: Path) -> Iterator[str]:
         where = ImportProblem(str(path), None, "")
         try:
-            opener = gzip.open if path.name.lower().endswith(".gz") else open
-            handle = opener(path, "rb")
-        except OSError as exc:
-            self._problem(where, f"cannot read: {exc.strerror or exc}")
+            handle = open_stream(path)
+        except InputFileError as exc:
+            self._problem(where, str(exc))
             yield str(path)
             return
         stem = file_stem(path)
         with handle:
             lineno = 0
             try:
-                for lineno, raw in enumerate(handle, 1):
+                while True:
+                    lineno += 1
+                    try:
+                        raw = read_line(handle, self.limit)
+                    except InputFileError as exc:  # one line too long: the others still import
+                        self._problem(where._replace(line=lineno), str(exc))
+                        yield f"{path}:{lineno}"
+                        continue
+                    if raw is None:
+                        break
                     if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                         raw = raw[3:]
                     if not raw.strip():
                         continue
                     self._import_line(path, stem, lineno, raw)
                     yield f"{path}:{lineno}"
-            except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-                self._problem(where._replace(line=lineno + 1), f"cannot read further: {exc}")
+            except (OSError, EOFError, zlib.error) as exc:  # a broken gzip stream
+                self._problem(where._replace(line=lineno), f"cannot read further: {exc}")
                 yield str(path)
 
     def _import_line(self, path: Path, stem: str, lineno: int, raw: bytes) -> None:
@@ -388,7 +531,11 @@ class Importer:
                 self._problem(where, "has 'spans' but no 'text': spans need the text they were made on")
                 return
             assert record.html is not None
-            page = html_to_text(record.html)
+            try:
+                page = html_to_text(record.html)
+            except HtmlError as exc:
+                self._problem(where, str(exc))
+                return
             text, changes = normalise_text(page.text)
             html_meta = page.meta
             doc = _Doc(
@@ -447,8 +594,20 @@ class Importer:
                 html_source=f"{doc_id}{HTML_SUFFIX}" if doc.html_gz is not None else None,
                 extra=doc.extra,
             )
+        except ValidationError as exc:
+            self._problem(where, f"not imported: {exc}")
+            return
+        paths = [self.corpus.text_path(doc_id), self.corpus.meta_path(doc_id), self.corpus.html_path(doc_id)]
+        there_before = [p.exists() for p in paths]
+        try:
             self.corpus.add_document(doc.text, meta, doc.html_gz)
-        except (ValidationError, CorpusError, OSError) as exc:
+        except (ValueError, CorpusError, OSError) as exc:
+            # A disk that filled up between the text and the meta must not leave half a
+            # document: remove what this call wrote (never what was there before it).
+            for path, before in zip(paths, there_before, strict=True):
+                if not before:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
             self._problem(where, f"not imported: {exc}")
             return
         self._hashes[sha] = doc_id
@@ -546,21 +705,38 @@ class Importer:
         self.report.problems.append(where._replace(message=message))
 
 
+def _bad_lines_message(bad_lines: tuple[BadLine, ...]) -> str:
+    """"not UTF-8 like the rest of the file: line 6 read as cp949; line 9 ..."."""
+    groups: dict[str, list[int]] = {}
+    for bad in bad_lines:
+        groups.setdefault(bad.decoded_as, []).append(bad.line)
+    parts = []
+    for how, lines in groups.items():
+        shown = ", ".join(str(n) for n in lines[:10]) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+        what = "bad bytes replaced by U+FFFD" if how == "replaced" else f"read as {how}"
+        parts.append(f"{'line' if len(lines) == 1 else 'lines'} {shown} {what}")
+    return "not UTF-8 like the rest of the file: " + "; ".join(parts)
+
+
 def import_paths(
     corpus: Corpus,
     paths: Iterable[Path | str],
     *,
     encoding: str | None = None,
     annotator: str | None = None,
+    max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import files and folders into ``corpus`` and say what happened.
 
     ``on_progress(done, total)`` is called after each document (a jsonl line counts as one).
     Raises :class:`InputError` for bad usage (missing path, unknown encoding, bad annotator
-    name, another import running) before anything is written.
+    name, a limit that is not positive) before anything is written,
+    :class:`ImportLockedError` when another import is running (naming it) and
+    :class:`CorpusError` when the corpus cannot be written. A document (a jsonl line) larger
+    than ``max_document_mb`` is a problem of the report; the rest still imports.
     """
-    importer = Importer(corpus, encoding=encoding, annotator=annotator)
+    importer = Importer(corpus, encoding=encoding, annotator=annotator, max_document_mb=max_document_mb)
     files = importer.collect(paths)
     for done, _ in enumerate(importer.run(files), 1):
         if on_progress is not None:

@@ -10,8 +10,12 @@ Order of decisions in :func:`decode`:
    readability's test set says gb2312 and is UTF-8);
 4. the ``declared`` charset (HTML ``<meta charset>``), widened to the superset browsers use
    (euc-kr -> cp949, shift_jis -> cp932, gb2312/gbk -> gb18030, iso-8859-1 -> cp1252, ...);
-5. detection: UTF-16 without BOM from its NUL pattern, UTF-8 with a few broken bytes, then
-   charset-normalizer's candidates plus the common legacy encodings, each decoded strictly and
+5. detection: UTF-16 without BOM from its NUL pattern; then, when the file is mostly UTF-8
+   (at most a tenth of its lines are not, or it is UTF-8 but for a few bytes), line by line:
+   UTF-8 lines as they are, each other line re-decoded with the legacy encoding that fits it
+   best or, when none reads plausibly, with U+FFFD for its bad bytes; those lines are
+   recorded (``invalid-bytes:lines 3,7``) instead of the whole file coming out as mojibake.
+   Otherwise the whole file: charset-normalizer's candidates plus the common legacy encodings, each decoded strictly and
    scored by :func:`implausibility` (control and private-use characters, Han characters
    outside the encoding's own national standard, rare Hangul syllables, Hangul glued to Han
    or to "，", Han characters separated by spaces, Latin words made only of accented
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -87,15 +92,39 @@ class DecodeError(ValueError):
     """The bytes cannot be decoded as text (the message says why and what to do)."""
 
 
+#: A file is decoded line by line (see :func:`_line_by_line`) when at most this share of
+#: its non-blank lines are not UTF-8: more than that and it is a legacy file whose ASCII
+#: lines are simply ASCII.
+_MIXED_SHARE = 0.1
+#: Line numbers listed in the meta's ``invalid-bytes:lines ...`` entry; the rest are counted.
+_LISTED_LINES = 20
+#: Lines that get their own detection when the encoding found for all of them together does
+#: not fit; past this many (a file of random bytes) the rest get U+FFFD.
+_PER_LINE_DETECTIONS = 100
+_NEWLINES = re.compile(rb"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    """A line of a mostly UTF-8 file that was not UTF-8, and what was done with it."""
+
+    line: int  # 1-based, counting LF, CRLF and CR as line ends
+    #: The legacy encoding it was decoded with, or "replaced" (bad bytes became U+FFFD).
+    decoded_as: str
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     text: str
     encoding: str
     confidence: float
-    #: What decoding itself changed: "bom" (a BOM was removed), "invalid-bytes" (replaced).
+    #: What decoding itself changed: "bom" (a BOM was removed), "invalid-bytes:lines 3,7"
+    #: (lines that were not in ``encoding``; see ``bad_lines``).
     normalised: list[str] = field(default_factory=list)
-    #: How the encoding was chosen: bom, forced, utf-8, declared, detected.
+    #: How the encoding was chosen: bom, forced, utf-8, declared, detected, mixed.
     method: str = "detected"
+    #: The lines of a mostly UTF-8 file that were not UTF-8 (method "mixed").
+    bad_lines: tuple[BadLine, ...] = ()
 
 
 def codec_name(name: str) -> str:
@@ -160,9 +189,22 @@ def _detect(data: bytes) -> Decoded:
         if utf16 is not None:
             return utf16
         raise DecodeError("contains NUL bytes: a binary file, not text")
-    lenient = _mostly_utf8(data)
-    if lenient is not None:
-        return lenient
+    mixed = _line_by_line(data)
+    if mixed is not None:
+        return mixed
+    scored = _rank_legacy(data)
+    if not scored:
+        raise DecodeError("not valid in any encoding tried; give the encoding with --encoding")
+    best_score, best_name, best_text = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else best_score + 10.0
+    return Decoded(best_text, best_name, _confidence(best_score, runner_up, best_text), [], "detected")
+
+
+def _rank_legacy(data: bytes) -> list[tuple[float, str, str]]:
+    """``(score, encoding, text)`` of every legacy encoding that decodes ``data``, best first.
+
+    The score is :func:`implausibility` plus the encoding's prior (lower is better).
+    """
     from charset_normalizer import from_bytes
 
     candidates: dict[str, float] = dict(_COMMON)
@@ -181,12 +223,92 @@ def _detect(data: bytes) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             continue
         scored.append((implausibility(text, name) + prior, name, text))
-    if not scored:
-        raise DecodeError("not valid in any encoding tried; give the encoding with --encoding")
     scored.sort(key=lambda item: (item[0], item[1]))
-    best_score, best_name, best_text = scored[0]
-    runner_up = scored[1][0] if len(scored) > 1 else best_score + 10.0
-    return Decoded(best_text, best_name, _confidence(best_score, runner_up, best_text), [], "detected")
+    return scored
+
+
+def _line_by_line(data: bytes) -> Decoded | None:
+    """A mostly UTF-8 file with some lines that are not: keep the UTF-8, mend the rest.
+
+    "Mostly" is: at most :data:`_MIXED_SHARE` of the non-blank lines fail as UTF-8, or the
+    whole file is UTF-8 but for a few bytes (20 valid non-ASCII characters per bad byte: a cut
+    download). Each bad line then gets the most plausible of: the legacy encoding that fits
+    all bad lines together (a pasted CP949 paragraph), one detected for that line alone, and
+    UTF-8 with U+FFFD for the bad bytes (a line that is UTF-8 but for a cut character).
+    None when the file is not mostly UTF-8: then it is decoded whole, as one encoding.
+    """
+    pieces = _NEWLINES.split(data)
+    ends = _NEWLINES.findall(data)
+    bad = [n for n, piece in enumerate(pieces) if not _is_utf8(piece)]
+    nonblank = sum(1 for piece in pieces if piece.strip())
+    if not bad or (len(bad) > _MIXED_SHARE * nonblank and not _utf8_but_a_few_bytes(data)):
+        return None
+    joint = _rank_legacy(b"\n".join(pieces[n] for n in bad))
+    joint_name = joint[0][1] if joint else None
+    detections = 0
+    bad_lines: list[BadLine] = []
+    for n in bad:
+        raw = pieces[n]
+        replaced = raw.decode("utf-8", errors="replace")
+        broken = replaced.count("\ufffd")
+        options: list[tuple[float, str, str]] = [(implausibility(replaced, "utf-8"), "replaced", replaced)]
+        # As many valid multi-byte characters as bad bytes: a UTF-8 line with a cut
+        # character (legacy bytes seldom form UTF-8 sequences), not a legacy line; scoring
+        # would prefer mojibake to a U+FFFD on a short line.
+        if sum(1 for ch in replaced if ord(ch) > 0x7F) - broken < broken:
+            fitted = _decode_or_none(raw, joint_name)
+            if fitted is not None and joint_name is not None:
+                prior = _COMMON.get(joint_name, _OTHER_PRIOR)
+                options.append((implausibility(fitted, joint_name) + prior, joint_name, fitted))
+            elif detections < _PER_LINE_DETECTIONS:
+                detections += 1
+                options.extend(_rank_legacy(raw)[:1])
+        _score, how, text = min(options, key=lambda item: item[0])
+        pieces[n] = text.encode("utf-8")  # joined below with the UTF-8 lines
+        bad_lines.append(BadLine(n + 1, how))
+    ends.append(b"")
+    text = b"".join(piece + end for piece, end in zip(pieces, ends, strict=True)).decode("utf-8")
+    # One legacy encoding for every bad line and nothing but ASCII elsewhere: that encoding
+    # reads the whole file (``data.decode(encoding) == text``), so the meta says so.
+    codecs_used = {b.decoded_as for b in bad_lines}
+    encoding = "utf-8"
+    if len(codecs_used) == 1 and "replaced" not in codecs_used:
+        only = next(iter(codecs_used))
+        if _decode_or_none(data, only) == text:
+            encoding = only
+    return Decoded(text, encoding, 0.6, [_invalid_bytes_entry(bad_lines)], "mixed", tuple(bad_lines))
+
+
+def _utf8_but_a_few_bytes(data: bytes) -> bool:
+    """UTF-8 with a broken byte per 20 valid non-ASCII characters or fewer."""
+    lenient = data.decode("utf-8", errors="replace")
+    broken = lenient.count("\ufffd")
+    multibyte = sum(1 for ch in lenient if ord(ch) > 0x7F) - broken
+    return 0 < 20 * broken <= multibyte
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_or_none(raw: bytes, encoding: str | None) -> str | None:
+    if encoding is None:
+        return None
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _invalid_bytes_entry(bad_lines: list[BadLine]) -> str:
+    """``invalid-bytes:lines 3,7`` (the first few numbers, then how many more)."""
+    listed = ",".join(str(b.line) for b in bad_lines[:_LISTED_LINES])
+    more = len(bad_lines) - _LISTED_LINES
+    return f"invalid-bytes:lines {listed}" + (f" and {more} more" if more > 0 else "")
 
 
 def _confidence(best: float, runner_up: float, text: str) -> float:
@@ -209,16 +331,6 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
                 return Decoded(data.decode(encoding), encoding, 0.8, [], "detected")
             except UnicodeDecodeError:
                 return None
-    return None
-
-
-def _mostly_utf8(data: bytes) -> Decoded | None:
-    """UTF-8 with a few broken bytes (a cut download, a bad paste): keep it as UTF-8."""
-    text = data.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    multibyte = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
-    if broken and multibyte >= 20 * broken:
-        return Decoded(text, "utf-8", 0.6, ["invalid-bytes"], "detected")
     return None
 
 

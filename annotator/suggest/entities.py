@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from annotator.corpus import Corpus, CorpusError
+from annotator.loading import check_annotation_file, read_document_text
 from annotator.model import GOLD, SUGGESTIONS, Annotation, LabelScheme
 
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -87,11 +88,12 @@ def build_gazetteer(annotations: Iterable[tuple[Annotation, str]], labels: froze
 def corpus_gazetteer(corpus: Corpus) -> tuple[Gazetteer, list[str]]:
     """The gazetteer of everything people (and gold) labelled in ``corpus``.
 
-    Returns it with the problems met on the way (unreadable files are skipped, named).
+    Returns it with the problems met on the way: a file that is not usable (see
+    :mod:`annotator.loading`, the check every reader makes) is skipped and named with why.
     """
     labels = entity_labels(corpus.scheme)
     problems: list[str] = []
-    texts: dict[str, str] = {}
+    texts: dict[str, tuple[str, str]] = {}
 
     def pairs() -> Iterable[tuple[Annotation, str]]:
         for annotator in [*corpus.annotators(), GOLD]:
@@ -100,12 +102,17 @@ def corpus_gazetteer(corpus: Corpus) -> tuple[Gazetteer, list[str]]:
             for doc_id in sorted(corpus.annotated_ids(annotator)):
                 try:
                     if doc_id not in texts:
-                        texts[doc_id] = corpus.read_text(doc_id)
-                    loaded = corpus.load_annotation(annotator, doc_id, texts[doc_id])
+                        texts[doc_id] = read_document_text(corpus, doc_id)
                 except CorpusError as exc:
                     problems.append(str(exc))
                     continue
-                if loaded is not None:
-                    yield loaded.annotation, texts[doc_id]
+                text, sha = texts[doc_id]
+                checked = check_annotation_file(
+                    corpus, annotator, doc_id, text, sha, work_in_progress=False
+                )
+                if not checked.usable or checked.annotation is None:
+                    problems.append(f"{checked.path}: {checked.summary()}")
+                    continue
+                yield checked.annotation, text
 
     return build_gazetteer(pairs(), labels), problems

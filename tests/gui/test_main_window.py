@@ -222,8 +222,9 @@ def test_done_is_refused_with_the_problems_shown(qtbot, open_window: Callable[..
     key(qtbot, window, Qt.Key.Key_T)  # a title outside any article
     key(qtbot, window, Qt.Key.Key_3, CTRL)
     assert window.session.annotation.status == "in_progress"  # type: ignore[union-attr]
-    assert window.problem_list.count() == 1
+    assert window.problem_list.count() == 2  # and no page type set
     assert "must lie inside article" in window.problem_list.item(0).text()
+    assert "page_type" in window.problem_list.item(1).text()
     assert window.status_combo.currentData() == "in_progress"
     assert "Not done" in window.messages[-1]
 

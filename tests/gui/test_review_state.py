@@ -150,7 +150,7 @@ def test_gold_starts_from_the_agreement_and_is_written_at_the_first_edit(demo: C
     assert reopened.annotation.status == "in_progress"
     # It is still not "done": the rules hold for that.
     change, problems = reopened.set_status("done")
-    assert change is None and {p.code for p in problems} == {"not-inside"}
+    assert change is None and "not-inside" in {p.code for p in problems}
 
 
 def test_gold_with_a_real_problem_stays_read_only(demo: Corpus) -> None:

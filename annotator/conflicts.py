@@ -1,0 +1,66 @@
+"""Both sides of a conflict are kept: copies in ``ANNOTATOR_DIR/.conflicts/``, never overwritten.
+
+A conflict is a file changed on disk (another machine, a ``git pull``) while a session had
+unsaved edits, or a crash journal that no longer applies. Whoever loses the choice ("reload",
+"keep mine", a journal set aside) is copied here first, under a new name.
+Split out of :mod:`annotator.session` (which re-exports these names).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.corpus import Corpus, atomic_write_bytes, dump_json
+from annotator.model import Annotation, utc_now
+
+if TYPE_CHECKING:  # the session imports this module: only for the type hints
+    from annotator.session import DocumentSession
+
+CONFLICT_DIR = ".conflicts"
+
+
+def conflict_path(corpus: Corpus, annotator: str, doc_id: str, what: str) -> Path:
+    """A new file name to keep a copy of one side of a conflict; never an existing file."""
+    stamp = utc_now().replace(":", "").replace("-", "")
+    folder = corpus.annotator_dir(annotator) / CONFLICT_DIR
+    path = folder / f"{doc_id}.{stamp}.{what}.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{doc_id}.{stamp}.{what}-{n}.json"
+    return path
+
+
+def keep_copy(session: DocumentSession, annotation: Annotation | None = None, what: str = "mine") -> Path:
+    """Write a copy of ``annotation`` (the session's by default) to ``.conflicts/``."""
+    target = conflict_path(session.corpus, session.annotator, session.doc_id, what)
+    value = (annotation or session.annotation).model_dump(mode="json")
+    atomic_write_bytes(target, dump_json(value))
+    return target
+
+
+def overwrite_theirs(session: DocumentSession) -> Path | None:
+    """Keep mine: copy the file on disk to ``.conflicts/``, then save the session over it."""
+    kept = None
+    path = session.path
+    if path.exists():
+        target = conflict_path(session.corpus, session.annotator, session.doc_id, "theirs")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, path.read_bytes())
+        kept = target
+        session.mtime_ns = path.stat().st_mtime_ns
+    else:
+        session.mtime_ns = None
+    session.saved_version = -1  # force the write
+    session.save()
+    return kept
+
+
+def reload_session(session: DocumentSession) -> tuple[DocumentSession, Path | None]:
+    """Take theirs: keep our unsaved version in ``.conflicts/`` and open the file anew."""
+    from annotator.session import DocumentSession  # a cycle at import time otherwise
+
+    kept = keep_copy(session) if session.dirty else None
+    session.discard_journal()
+    return DocumentSession.open(session.corpus, session.annotator, session.doc_id, recover=False), kept

@@ -1,0 +1,215 @@
+"""Whether an annotation file can be used, and what is wrong with it: decided here, once.
+
+Every reader of annotation files (``validate``, ``agree``, ``export``, ``status``, and
+through :meth:`Corpus.load_annotation` the editor, review, adjudication and suggest's
+gazetteer) asks the same question and must get the same answer, or a file the editor opens
+read-only gets counted, exported or measured anyway. The answer (ADR 5):
+
+* the file parses and validates against the pydantic model (strict types: offsets are JSON
+  integers, see ``model.Span``), through :func:`model.parse_annotation_json`;
+* it is the file of its document and annotator (``doc_id``, ``annotator``);
+* :func:`rules.check_annotation` finds, against the document text and the scheme, only
+  rule breaks of work in progress (``rules.WORK_IN_PROGRESS_CODES``).
+
+A file that passes is *usable* (:attr:`CheckedAnnotation.usable`); its work-in-progress
+problems, if any, are still listed. Checking is split in two steps, :func:`parse_annotation_data`
+and :func:`check_parsed`, so that a reader can look at a file's status before it reads the
+document text (agreement skips unfinished documents without reading their texts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from pydantic import ValidationError
+
+from annotator.corpus import TEXT_SUFFIX, Corpus, CorpusError, pydantic_problems, read_file_bytes
+from annotator.model import GOLD, Annotation, LabelScheme, SpanColumns, parse_annotation_json
+from annotator.rules import WORK_IN_PROGRESS_CODES, Problem, check_annotation, check_integrity
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many files are checked in a row.
+
+    Each parsed file is dropped as soon as what is needed is copied out, and none makes
+    reference cycles; the collector would otherwise walk every freshly parsed span again
+    and again, costing about what parsing does.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def is_usable(problems: Iterable[Problem]) -> bool:
+    """Whether a file that parsed with these problems can be used (read, measured, exported)."""
+    return all(p.code in WORK_IN_PROGRESS_CODES for p in problems)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedAnnotation:
+    """One annotation file, checked: the annotation (None when it did not parse or
+    validate) and every problem found, each naming the file."""
+
+    path: str
+    annotation: Annotation | None
+    problems: tuple[Problem, ...] = ()
+    #: The spans' fields as the fast parse read them (see ``model.SpanColumns``), or None.
+    columns: SpanColumns | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.annotation is not None and is_usable(self.problems)
+
+    @property
+    def blocking(self) -> list[Problem]:
+        """The problems that make the file unusable (empty when it is usable)."""
+        return [p for p in self.problems if p.code not in WORK_IN_PROGRESS_CODES]
+
+    def summary(self, limit: int = 3) -> str:
+        """The blocking problems (or all, when none blocks) in one line."""
+        shown = self.blocking or list(self.problems)
+        text = "; ".join(
+            (f"span {p.span_id}: " if p.span_id else "") + f"{p.message} [{p.code}]"
+            for p in shown[:limit]
+        )
+        more = f" (and {len(shown) - limit} more)" if len(shown) > limit else ""
+        return text + more
+
+
+def parse_annotation_data(data: bytes, path: str) -> CheckedAnnotation:
+    """Step one: the file's bytes as an annotation (JSON, schema, strict types)."""
+    try:
+        annotation, columns = parse_annotation_json(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        if any(e["type"] == "json_invalid" for e in errors):
+            problems = [Problem("bad-json", f"not valid JSON: {errors[0]['msg']}")]
+        else:
+            problems = pydantic_problems(exc)
+        return CheckedAnnotation(path, None, tuple(p.with_path(path) for p in problems))
+    return CheckedAnnotation(path, annotation, (), columns)
+
+
+def check_parsed(
+    parsed: CheckedAnnotation,
+    scheme: LabelScheme,
+    *,
+    doc_id: str,
+    annotator: str,
+    text: str,
+    text_sha256: str | None = None,
+    work_in_progress: bool = True,
+) -> CheckedAnnotation:
+    """Step two: a parsed file against its place (document, annotator), its text and the
+    scheme. ``text_sha256``, when known (hashed from the text file's bytes), spares
+    hashing the text again.
+
+    With ``work_in_progress`` False, the problems of unfinished work (attributes, overlap,
+    nesting, document labels) are not looked for: a reader that only needs to know
+    whether the file is usable gets the same answer (:func:`rules.check_integrity`),
+    several times faster, and its problems are exactly the blocking ones.
+    """
+    annotation = parsed.annotation
+    if annotation is None:
+        return parsed
+    problems: list[Problem] = []
+    if annotation.doc_id != doc_id:
+        problems.append(
+            Problem("wrong-doc", f"doc_id {annotation.doc_id!r} does not match the file name")
+        )
+    check = check_annotation if work_in_progress else check_integrity
+    problems += check(annotation, text, scheme, text_sha256, columns=parsed.columns)
+    if annotator != GOLD and annotation.annotator != annotator:
+        problems.append(
+            Problem(
+                "wrong-annotator", f"annotator {annotation.annotator!r} in a file of {annotator!r}"
+            )
+        )
+    if not problems:
+        return parsed
+    path = parsed.path
+    return replace(parsed, problems=(*parsed.problems, *(p.with_path(path) for p in problems)))
+
+
+def check_annotation_data(
+    data: bytes,
+    path: str,
+    scheme: LabelScheme,
+    *,
+    doc_id: str,
+    annotator: str,
+    text: str,
+    text_sha256: str | None = None,
+    work_in_progress: bool = True,
+) -> CheckedAnnotation:
+    """Both steps on a file's bytes."""
+    return check_parsed(
+        parse_annotation_data(data, path),
+        scheme,
+        doc_id=doc_id,
+        annotator=annotator,
+        text=text,
+        text_sha256=text_sha256,
+        work_in_progress=work_in_progress,
+    )
+
+
+def read_document_text(corpus: Corpus, doc_id: str) -> tuple[str, str]:
+    """A document's text and the sha256 of its bytes (hashing the bytes just read spares
+    encoding the text again). Raises :class:`CorpusError` naming the file."""
+    path = f"{os.fspath(corpus.documents_dir)}{os.sep}{doc_id}{TEXT_SUFFIX}"
+    try:
+        data = read_file_bytes(path)
+    except FileNotFoundError as exc:
+        raise CorpusError(path, f"no document {doc_id!r} in this corpus") from exc
+    except OSError as exc:
+        raise CorpusError(path, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+    except UnicodeDecodeError as exc:
+        raise CorpusError(path, f"not UTF-8 at byte {exc.start}") from exc
+
+
+def check_annotation_file(
+    corpus: Corpus,
+    annotator: str,
+    doc_id: str,
+    text: str | None = None,
+    text_sha256: str | None = None,
+    work_in_progress: bool = True,
+) -> CheckedAnnotation:
+    """The file of ``doc_id`` by ``annotator`` (``gold`` for gold), checked. The text is
+    read when not given; a file that cannot be read is a problem like any other."""
+    path = os.fspath(corpus.annotation_path(annotator, doc_id))
+    try:
+        data = read_file_bytes(path)
+    except OSError as exc:
+        problem = Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=path)
+        return CheckedAnnotation(path, None, (problem,))
+    parsed = parse_annotation_data(data, path)
+    if parsed.annotation is None:
+        return parsed
+    if text is None:
+        try:
+            text, text_sha256 = read_document_text(corpus, doc_id)
+        except CorpusError as exc:
+            return replace(parsed, problems=(Problem("no-document", exc.message, path=path),))
+    return check_parsed(
+        parsed,
+        corpus.scheme,
+        doc_id=doc_id,
+        annotator=annotator,
+        text=text,
+        text_sha256=text_sha256,
+        work_in_progress=work_in_progress,
+    )
