@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import socket
@@ -39,10 +38,9 @@ from annotator.model import (
     LabelScheme,
     Status,
     is_valid_name,
-    parse_annotation_json,
     utc_now,
 )
-from annotator.rules import WORK_IN_PROGRESS_CODES, Problem, check_annotation, sha256_text
+from annotator.rules import Problem, sha256_text
 
 if os.name == "posix":
     import fcntl
@@ -610,39 +608,6 @@ class Corpus:
         text = self.read_text(doc_id) if text is None else text
         return Annotation(doc_id=doc_id, text_sha256=sha256_text(text), annotator=annotator)
 
-    def check_annotation_file(
-        self, path: Path, text: str | None = None, doc_id: str | None = None
-    ) -> tuple[Annotation | None, list[Problem]]:
-        """Parse and check one annotation file: JSON, schema, file name, offsets, rules."""
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return None, [Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=str(path))]
-        try:
-            annotation, columns = parse_annotation_json(data)
-        except ValidationError as exc:
-            problems = pydantic_problems(exc)
-            if any(e["type"] == "json_invalid" for e in exc.errors()):
-                problems = [Problem("bad-json", f"not valid JSON: {exc.errors()[0]['msg']}")]
-            return None, [p.with_path(str(path)) for p in problems]
-        expected_id = doc_id or path.name.removesuffix(".json")
-        problems: list[Problem] = []
-        if annotation.doc_id != expected_id:
-            problems.append(
-                Problem("wrong-doc", f"doc_id {annotation.doc_id!r} does not match the file name")
-            )
-        text_sha = None
-        if text is None:
-            try:
-                raw_text = self._read_text_bytes(annotation.doc_id)
-                text = _decode_text(self.text_path(annotation.doc_id), raw_text)
-            except CorpusError as exc:
-                return annotation, [Problem("no-document", exc.message, path=str(path))]
-            # Hashing the bytes just read spares encoding the text again to hash it.
-            text_sha = hashlib.sha256(raw_text).hexdigest()
-        problems.extend(check_annotation(annotation, text, self.scheme, text_sha, columns=columns))
-        return annotation, [p.with_path(str(path)) for p in problems]
-
     def load_annotation(
         self, annotator: str, doc_id: str, text: str | None = None
     ) -> LoadedAnnotation | None:
@@ -658,19 +623,20 @@ class Corpus:
             st = os.stat(path)
         except FileNotFoundError:
             return None
-        annotation, problems = self.check_annotation_file(path, text, doc_id)
-        if annotation is not None and annotation.annotator != annotator and annotator != GOLD:
-            problems.append(
-                Problem("wrong-annotator", f"annotator {annotation.annotator!r} in a file of {annotator!r}", path=str(path))
-            )
-        if annotation is None or any(p.code not in WORK_IN_PROGRESS_CODES for p in problems):
+        # The one decision every reader shares (ADR 5); imported here because it builds on
+        # this module's file helpers.
+        from annotator.loading import check_annotation_file
+
+        checked = check_annotation_file(self, annotator, doc_id, text)
+        if not checked.usable:
             self._broken.add(path)
-            raise AnnotationFileError(path, problems)
+            raise AnnotationFileError(path, list(checked.problems))
+        assert checked.annotation is not None
         self._broken.discard(path)
         # Stat before reading: a file replaced in between looks changed to the next save
         # (a needless conflict), never unchanged.
         self._remember(path, st)
-        return LoadedAnnotation(annotation, st.st_mtime_ns, tuple(problems))
+        return LoadedAnnotation(checked.annotation, st.st_mtime_ns, checked.problems)
 
     def save_annotation(
         self, annotation: Annotation, *, expected_mtime_ns: int | None = None, annotator: str | None = None

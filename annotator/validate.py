@@ -31,7 +31,7 @@ def validate_corpus(
         elif not is_valid_name(base):
             problems.append(Problem("bad-id", f"{base!r} is not a valid document id", path=str(path)))
         elif base not in known:
-            problems.append(Problem("orphan", f"no document text {base}{TEXT_SUFFIX} for this file", path=str(path)))
+            problems.append(Problem("orphan", f"no document meta {base}{META_SUFFIX} for this file (an import that did not finish?)", path=str(path)))
 
     for doc_id in doc_ids:
         counts["documents"] += 1

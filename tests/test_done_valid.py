@@ -252,3 +252,27 @@ def test_rollback_takes_a_step_back_as_if_it_never_happened() -> None:
     assert history.annotation.spans[0].attrs == {"n": "a"}
     history.undo()
     assert history.annotation.spans[0].attrs == {}
+
+
+def test_a_done_file_on_disk_is_held_to_the_done_rule_by_every_reader(corpus: Corpus) -> None:
+    """A file written "done" by hand (or by an older version) without a page type: validate
+    reports it, export leaves it out, and the editor still opens it for fixing."""
+    from annotator.cli import main
+
+    s = done_session(corpus)
+    assert s.save()
+    path = corpus.annotation_path("alice", "d1")
+    data = orjson.loads(path.read_bytes())
+    del data["doc_labels"]["page_type"]
+    path.write_bytes(orjson.dumps(data))
+
+    reopened = DocumentSession.open(corpus, "alice", "d1")
+    assert not reopened.read_only
+    assert [p.code for p in reopened.load_problems] == []
+    assert main(["validate", str(corpus.root)]) == 1
+    out = corpus.root.parent / "out"
+    assert main(["export", str(corpus.root), "--format", "jsonl", "--source", "alice",
+                 "--out", str(out)]) == 1
+    manifest = orjson.loads((out / "manifest.json").read_bytes())
+    assert manifest["counts"]["documents"] == 0
+    assert "missing-doc-label" in orjson.dumps(manifest).decode()

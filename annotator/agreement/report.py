@@ -10,6 +10,8 @@ import html
 from collections import Counter
 from typing import Any
 
+from annotator import __version__
+
 # --------------------------------------------------------------------------- terminal
 
 
@@ -257,10 +259,16 @@ def _disputed_svg(disputed: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+#: Marks a report as written by this tool: ``agree --report`` replaces an existing file only
+#: when it holds this mark in its first bytes (ADR 12). Any version's report counts as ours.
+GENERATOR_MARK = '<meta name="generator" content="article-annotator'
+
+
 def render_html(result: dict[str, Any], title: str = "Agreement") -> str:
     names = result["annotators"]
     h: list[str] = [
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f'{GENERATOR_MARK} {__version__}">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p>Annotators: <b>{_e(', '.join(names))}</b>. Documents compared: "

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator import __version__
 from annotator.agreement.compute import AgreementError, compute_agreement
-from annotator.agreement.report import format_text, render_html
+from annotator.agreement.report import GENERATOR_MARK, format_text, render_html
 from annotator.commands.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -19,19 +18,8 @@ from annotator.commands.common import (
 )
 from annotator.outputs import check_output_path, write_output_file
 
-#: Marks a report as written by this tool: an existing file is replaced only when it holds
-#: this mark in its first bytes (ADR 12). Never a version check: any version's report is ours.
-GENERATOR_MARK = '<meta name="generator" content="article-annotator'
 #: How far into an existing file the mark is looked for (it sits in <head>, first thing).
 MARK_WITHIN = 4096
-
-
-def mark_report(html: str) -> str:
-    """The report with the generator mark, first thing in its <head>."""
-    marked = html.replace("<head>", f'<head>{GENERATOR_MARK} {__version__}">', 1)
-    if marked == html:  # the renderer changed: refuse to write what could never be replaced
-        raise RuntimeError("the agreement report has no <head> to mark")
-    return marked
 
 
 def report_problem(path: Path) -> str | None:
@@ -84,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in result["problems"]:
         error(f"{problem['path']}: {problem['message']}")
     if report_path is not None:
-        html = mark_report(render_html(result, title=f"Agreement: {corpus.manifest.name}"))
+        html = render_html(result, title=f"Agreement: {corpus.manifest.name}")
         # Checked again: the file may have appeared while the agreement was computed.
         real = check_output_path(report_path, corpus.root, kind="file", foreign=report_problem)
         write_output_file(real, html.encode("utf-8"), report_path)

@@ -174,7 +174,7 @@ class PersistenceController(QObject):
                     f"Saved your version of {session.doc_id}"
                     + (f"; the version on disk is kept in {kept}" if kept else "")
                 )
-        except CorpusError as exc:
+        except (CorpusError, OSError) as exc:  # a full disk while keeping a copy, ...
             self.message(str(exc), error=True)
             return False
         return True
@@ -189,7 +189,7 @@ class PersistenceController(QObject):
             return
         try:
             new, _ = reload_session(session)
-        except CorpusError as exc:
+        except (CorpusError, OSError) as exc:
             self.message(str(exc), error=True)
             return
         self.editor.show_session(new)
@@ -199,7 +199,11 @@ class PersistenceController(QObject):
         session = self.editor.session
         if session is None:
             return
-        new, kept = reload_session(session)
+        try:
+            new, kept = reload_session(session)
+        except (CorpusError, OSError) as exc:  # nothing was thrown away: the session stays
+            self.message(str(exc), error=True)
+            return
         self.editor.show_session(new)
         self.message(
             f"Reloaded {session.doc_id}" + (f"; your unsaved version is kept in {kept}" if kept else "")

@@ -258,3 +258,28 @@ def test_a_read_only_corpus_opens_read_only(
     window.view.select_cp(0, 3)
     key(qtbot, window, Qt.Key.Key_P)
     assert "read-only" in window.statusBar().currentMessage()
+
+
+def test_reload_that_cannot_keep_the_unsaved_copy_keeps_the_session(
+    qtbot, open_window: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File → Reload when the unsaved version cannot be kept aside (a full disk): nothing is
+    thrown away, the window says why, no exception escapes the slot."""
+    from annotator import conflicts
+
+    corpus = Corpus.create(tmp_path / "c", name="full")
+    add_text(corpus, "d", "Kim met Lee in Seoul")
+    window = open_window(tmp_path / "c", autosave_ms=60_000)
+    window.view.select_cp(0, 3)
+    key(qtbot, window, Qt.Key.Key_P)
+    session = window.session
+    assert session is not None and session.dirty
+
+    def no_space(*_args: object, **_kwargs: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "c"))
+
+    monkeypatch.setattr(conflicts, "keep_copy", no_space)
+    window.persistence.reload_from_disk()
+    assert window.session is session  # still the unsaved work
+    assert [s.text for s in session.spans] == ["Kim"]
+    assert "No space left" in window.statusBar().currentMessage()
