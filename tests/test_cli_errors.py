@@ -12,25 +12,9 @@ from typing import Any
 import orjson
 import pytest
 
-from annotator.cli import main
 from annotator.corpus import Corpus
+from tests.cli_helpers import one_line_error, run
 from tests.conftest import ROOT, add_text
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's own usage errors
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line_error(err: str) -> str:
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("annotator")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture

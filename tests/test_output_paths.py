@@ -16,8 +16,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from annotator.cli import main
 from annotator.corpus import Corpus
+from tests.cli_helpers import one_line_error, run
 from tests.conftest import ROOT
 from tests.test_agreement_helpers import save, seed_versions
 from tests.test_export import add_doc, annotate, small_article
@@ -32,23 +32,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.is_symlink()
     }
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's own usage errors
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line_error(err: str) -> str:
-    """The one ``annotator: ...`` line a refused command prints; no traceback."""
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("annotator: ")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture

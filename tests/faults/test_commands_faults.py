@@ -14,27 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
 from annotator.corpus import Corpus
+from tests.cli_helpers import one_line_error, run
 from tests.conftest import add_text
 from tests.faults.conftest import fill_disk
 from tests.test_agreement_helpers import save, seed_versions
 from tests.test_export import add_doc, annotate, small_article
 
 NO_SPACE = os.strerror(errno.ENOSPC)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line_error(err: str) -> str:
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("annotator: ")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def everything(folder: Path) -> list[str]:
