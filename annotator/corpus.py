@@ -237,6 +237,34 @@ def _flock(fd: int, timeout: float) -> bool:
             pause = min(pause * 2, 0.01)
 
 
+class _FolderBusy(Exception):
+    """The folder's flock is held by another process (the caller says by whom)."""
+
+
+def _lock_folder(folder: Path, timeout: float) -> int | None:
+    """An flock on the descriptor of ``folder``: the open descriptor (closing it releases
+    the lock), None when the file system has no flock for folders (the caller falls back
+    to a lock file), :class:`_FolderBusy` when another process holds it past ``timeout``.
+    """
+    if os.name != "posix":
+        return None
+    fd = _open_folder(folder)
+    try:
+        taken = _flock(fd, timeout)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno not in _NO_FOLDER_LOCK:
+            raise
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    if not taken:
+        os.close(fd)
+        raise _FolderBusy(folder)
+    return fd
+
+
 @contextlib.contextmanager
 def save_lock(folder: Path, timeout: float = SAVE_LOCK_TIMEOUT) -> Iterator[None]:
     """Held by a save around its conflict check and rename, so that no other save of the
@@ -247,23 +275,10 @@ def save_lock(folder: Path, timeout: float = SAVE_LOCK_TIMEOUT) -> Iterator[None
     for ``gold/``): nothing a stray ``rm`` can pull away, no file to leave behind, and not
     the folder itself, whose flock is the editing lock that the saving process may hold.
     """
-    fd: int | None = None
-    if os.name == "posix":
-        fd = _open_folder(folder.parent)
-        try:
-            taken = _flock(fd, timeout)
-        except OSError as exc:
-            os.close(fd)
-            fd = None
-            if exc.errno not in _NO_FOLDER_LOCK:
-                raise
-        except BaseException:
-            os.close(fd)
-            raise
-        else:
-            if not taken:
-                os.close(fd)
-                raise LockedError(folder, f"another process has been saving here for {timeout:.0f} s")
+    try:
+        fd = _lock_folder(folder.parent, timeout)
+    except _FolderBusy as exc:
+        raise LockedError(folder, f"another process has been saving here for {timeout:.0f} s") from exc
     if fd is not None:
         try:
             yield
@@ -330,23 +345,13 @@ class AnnotatorLock:
 
     def _take(self) -> None:
         """Lock the folder now at ``self.folder``, or raise LockedError naming the holder."""
-        if os.name == "posix":
-            fd = _open_folder(self.folder)
-            try:
-                taken = _flock(fd, 0)
-            except OSError as exc:
-                os.close(fd)
-                if exc.errno not in _NO_FOLDER_LOCK:
-                    raise
-            except BaseException:
-                os.close(fd)
-                raise
-            else:
-                if not taken:
-                    os.close(fd)
-                    raise self._locked_error()
-                self._fd = fd
-                return
+        try:
+            fd = _lock_folder(self.folder, 0)
+        except _FolderBusy as exc:
+            raise self._locked_error() from exc
+        if fd is not None:
+            self._fd = fd
+            return
         lock = FileLock(str(self.lock_path), timeout=0, is_singleton=False)
         try:
             lock.acquire()
