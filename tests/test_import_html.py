@@ -79,6 +79,36 @@ def test_aria_hidden_is_kept_because_it_is_on_screen(page_text: str) -> None:
     assert "aria hidden" in page_text
 
 
+CLOSED_DETAILS = (
+    "<p>before</p><details><summary>Show the rest</summary><p>Hidden until clicked</p>"
+    "</details><p>after</p>"
+)
+
+
+def test_closed_details_content_is_kept() -> None:
+    # The README promises it: a closed <details> is one click away, so its body is page text
+    # an annotator must be able to mark (unlike a closed <dialog>, which is dropped).
+    assert html_to_text(CLOSED_DETAILS).text == (
+        "before\n\nShow the rest\n\nHidden until clicked\n\nafter"
+    )
+    assert html_to_text("<details open><summary>S</summary>body</details>").text == "S\nbody"
+
+
+def test_closed_details_is_kept_in_a_page_too_deep_for_the_parser() -> None:
+    # Below the parser's depth limit the page is flattened by another walk, which decides
+    # what is hidden on its own: it must keep closed <details> as well.
+    deep = "<div>" * 2100 + CLOSED_DETAILS + "</div>" * 2100
+    assert html_to_text(deep).text == "before\n\nShow the rest\n\nHidden until clicked\n\nafter"
+
+
+def test_import_keeps_closed_details(corpus: Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body>{CLOSED_DETAILS}</body></html>", "utf-8")
+    report = import_paths(corpus, [path])
+    assert report.problems == [] and report.imported == 1
+    assert "Hidden until clicked" in corpus.read_text(report.documents[0].doc_id)
+
+
 def test_blocks_become_lines_and_inline_text_is_joined(page_text: str) -> None:
     assert page_text.split("\n") == [
         "전체기사",

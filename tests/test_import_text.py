@@ -10,6 +10,7 @@ import pytest
 
 from annotator.corpus import Corpus
 from annotator.importers import DecodeError, decode_bytes, import_paths, normalise_text
+from annotator.importers.text import decode
 from tests.conftest import SEED_PATH
 
 SEED = unicodedata.normalize("NFC", SEED_PATH.read_text("utf-8"))
@@ -52,7 +53,13 @@ def test_legacy_encodings_come_back_as_the_same_text(
     got, meta = _import_one(corpus, path)
     assert got == text
     assert meta["encoding"] == expected_encoding
-    assert 0 < meta["encoding_confidence"] <= 1
+    # Neither a BOM nor UTF-8 nor a declaration: the encoding was guessed, and the meta says
+    # how sure the guess is. A guess is never certain (1.0 is kept for a BOM, valid UTF-8 or
+    # --encoding), and the meta records the detector's own figure, not a stand-in.
+    decoded = decode(path.read_bytes())
+    assert (decoded.method, decoded.encoding) == ("detected", expected_encoding)
+    assert meta["encoding_confidence"] == decoded.confidence
+    assert 0.3 <= decoded.confidence < 1
     assert meta["normalised"] == []
 
 
@@ -125,8 +132,14 @@ def test_forced_encoding_wins_and_a_wrong_one_is_reported(corpus: Corpus, tmp_pa
 
 def test_declared_charset_is_used_when_the_bytes_are_not_utf8() -> None:
     data = "<p>한국어 문장입니다</p>".encode("cp949")
-    text, encoding, confidence = decode_bytes(data, declared="euc-kr")
-    assert (text, encoding, confidence) == ("<p>한국어 문장입니다</p>", "cp949", 0.9)
+    decoded = decode(data, declared="euc-kr")
+    # Chosen because the page declared it (widened to its superset cp949), not guessed, and
+    # not claimed as certain as a BOM.
+    assert (decoded.text, decoded.encoding, decoded.method) == (
+        "<p>한국어 문장입니다</p>", "cp949", "declared"
+    )
+    assert decoded.confidence < 1
+    assert decode_bytes(data, declared="euc-kr") == (decoded.text, "cp949", decoded.confidence)
 
 
 def test_valid_utf8_beats_a_wrong_declaration() -> None:
