@@ -73,7 +73,9 @@ class MarkingController(QObject):
         # Tab cycles spans in the text only: in the side panels it moves the focus as usual.
         v = self.view
         a("Next span", ["Tab"], lambda: self.cycle_span(1), "Spans", widget=v)
-        a("Previous span", ["Shift+Tab", "Backtab"], lambda: self.cycle_span(-1), "Spans", widget=v)
+        # Only "Shift+Tab": the key arrives as Backtab+Shift, which Qt matches to it; a second
+        # "Backtab" binding would be a clash (and never matched by a real Shift+Tab anyway).
+        a("Previous span", ["Shift+Tab"], lambda: self.cycle_span(-1), "Spans", widget=v)
         a("No current span", ["Escape"], self.clear_current, "Spans")
         for text, keys, edge, direction, unit in (
             ("Move span end right", "Alt+Right", "end", 1, "char"),

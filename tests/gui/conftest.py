@@ -17,9 +17,16 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.review import ReviewController
 from annotator.gui.review_start import controller_of, start_review_window
 from annotator.rules import sha256_text
-from tests.conftest import DEMO_CORPUS, SEED_PATH, add_text
+from tests.conftest import DEMO_CORPUS, SEED_PATH
 
-SEED_ID = "seed"
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test item (``item.rep_call``): a fixture's teardown
+    can then skip its own checks for a test that already failed (test_shortcuts.py)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
 
 
 @pytest.fixture(autouse=True)
@@ -48,26 +55,12 @@ def find_doc_with_text(corpus: Corpus, text: str) -> str | None:
 
 @pytest.fixture
 def demo_copy(tmp_path: Path) -> tuple[Path, str]:
-    """A copy of the demo corpus in tmp (never the repo's), and the seed page's doc id in it.
-
-    Until corpora/demo exists, a corpus built from seeds/ plus a few small documents.
-    """
+    """A copy of the demo corpus in tmp (never the repo's), and the seed page's doc id in it."""
     root = tmp_path / "demo"
-    if (DEMO_CORPUS / "corpus.json").is_file():
-        shutil.copytree(DEMO_CORPUS, root, ignore=shutil.ignore_patterns(".lock*", ".journal"))
-        corpus = Corpus.open(root)
-    else:
-        corpus = Corpus.create(root, name="demo")
-        add_text(corpus, "aaa-first", "A first small document.\nWith two lines.\n")
-        add_text(corpus, "zzz-last", "The last document.\n")
-    text = seed_text()
-    doc_id = find_doc_with_text(corpus, text)
-    if doc_id is None:
-        add_text(corpus, SEED_ID, text)
-        doc_id = SEED_ID
+    shutil.copytree(DEMO_CORPUS, root, ignore=shutil.ignore_patterns(".lock*", ".journal"))
+    doc_id = find_doc_with_text(Corpus.open(root), seed_text())
+    assert doc_id is not None, f"the seed page {SEED_PATH.name} is not in {DEMO_CORPUS}"
     return root, doc_id
-
-
 
 
 @pytest.fixture

@@ -96,8 +96,6 @@ def test_bad_annotator_option_is_a_usage_error(qapp: QApplication, small_corpus:
 
 
 def test_annotator_with_no_argument_opens_the_demo_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not (DEMO_CORPUS / "corpus.json").is_file():
-        pytest.skip("corpora/demo is not built yet")
     calls: list[tuple[Path, str | None]] = []
     monkeypatch.setattr(app_module, "run_app", lambda path, annotator=None: calls.append((Path(path), annotator)) or 0)
     assert cli.main([]) == 0

@@ -411,22 +411,76 @@ def test_many_spans_in_long_and_short_blocks(view: SpanTextView) -> None:
 # ---------------------------------------------------------------- painting
 
 
+def char_box(view: SpanTextView, start: int, end: int) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) in viewport pixels of the characters [start, end) on one line."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start)
+    left = view.cursorRect(cursor)
+    cursor.setPosition(end)
+    right = view.cursorRect(cursor)
+    return left.x(), left.top(), right.x(), left.bottom()
+
+
+def pixels_of(image: QImage, box: tuple[int, int, int, int], color: QColor) -> int:
+    """How many pixels inside ``box`` (inclusive) have exactly ``color``.
+
+    Compared as RGB values: QColor's ``==`` also compares the colour spec, and ``darker()``
+    answers in another spec than a pixel."""
+    x0, y0, x1, y1 = box
+    rgb = color.rgb()
+    return sum(
+        image.pixelColor(x, y).rgb() == rgb
+        for x in range(max(x0, 0), min(x1, image.width() - 1) + 1)
+        for y in range(max(y0, 0), min(y1, image.height() - 1) + 1)
+    )
+
+
 def test_current_span_outline_and_ghosts_paint(view: SpanTextView) -> None:
+    """The outline, the ghosts' dashed outline and the review lines are drawn in their colour
+    at their span's place, and nowhere else."""
     text = "Kim met Lee in Seoul\nnext line"
     spans = [span(text, "Kim", "PER", "kim"), span(text, "Seoul", "LOC", "seoul")]
     view.set_document(text, spans, SCHEME)
+    per = QColor(SCHEME.label("PER").color)
+    outline = per.darker(130)
+    kim = char_box(view, 0, 3)
+    lee = char_box(view, 8, 11)
+    seoul = char_box(view, 15, 20)
+
+    def edge(box: tuple[int, int, int, int], side: str) -> tuple[int, int, int, int]:
+        """A 5-pixel-wide strip around one vertical edge of ``box``, its middle half."""
+        x = box[0] if side == "left" else box[2]
+        quarter = (box[3] - box[1]) // 4
+        return x - 3, box[1] + quarter, x + 2, box[3] - quarter
+
     plain = viewport_image(view)
+    assert pixels_of(plain, edge(kim, "left"), outline) == 0
     view.set_current_span("kim")
     outlined = viewport_image(view)
-    assert outlined != plain
+    # A 2-pixel pen in PER's colour darkened, down both sides of "Kim".
+    for side in ("left", "right"):
+        assert pixels_of(outlined, edge(kim, side), outline) >= 2 * (kim[3] - kim[1]) // 2 - 2, side
+    assert pixels_of(outlined, (lee[0] - 3, lee[1], seoul[2] + 3, seoul[3]), outline) == 0
     view.set_current_span("no-such-span")
     view.set_current_span(None)
     assert viewport_image(view) == plain
+
+    # A suggestion: a dashed outline in the label's own colour around "Lee" only.
     view.set_ghost_spans([span(text, "Lee", "PER", "g1")])
-    assert viewport_image(view) != plain
+    ghosted = viewport_image(view)
+    assert pixels_of(ghosted, (lee[0] - 3, lee[1] - 2, lee[2] + 3, lee[1] + 1), per) > 0
+    assert pixels_of(plain, (lee[0] - 3, lee[1] - 2, lee[2] + 3, lee[1] + 1), per) == 0
     view.set_ghost_spans([])
+
+    # Review lines under each annotator's spans: alice's (first) on the bottom row under
+    # "Lee", bob's three pixels higher under "Kim"; nothing under "Lee" from bob.
     view.set_compare_spans({"alice": [span(text, "Lee", "PER", "a1")], "bob": spans})
-    assert viewport_image(view) != plain
+    compared = viewport_image(view)
+    mid_lee = (lee[0] + lee[2]) // 2
+    mid_kim = (kim[0] + kim[2]) // 2
+    assert pixels_of(compared, (mid_lee, lee[3] - 3, mid_lee, lee[3] + 1), per) >= 2
+    assert pixels_of(compared, (mid_kim, kim[3] - 6, mid_kim, kim[3] - 2), per) >= 2
+    assert pixels_of(plain, (mid_lee, lee[3] - 6, mid_lee, lee[3] + 1), per) == 0
     view.set_compare_spans({})
     assert viewport_image(view) == plain
 
@@ -503,15 +557,17 @@ def test_article_bars_in_the_margin(view: SpanTextView, qtbot: QtBot) -> None:
 def test_rtl_and_korean_render(view: SpanTextView, text: str) -> None:
     spans = [make_span(text, 0, 4, "PER", "p"), make_span(text, 6, 10, "title", "t")]
     view.set_document(text, spans, SCHEME)
-    image = view.grab().toImage()
-    assert not image.isNull()
-    viewport = viewport_image(view)
-    white = QColor("white")
-    assert any(
-        viewport.pixelColor(x, y) != white for x in range(0, 300, 2) for y in range(0, 40, 2)
-    )
     per = view.format_for("PER").background().color()
     assert backgrounds(view, 0, per) == [(0, 4)]
+    # And on screen: the PER background at the span's characters (the top row of their box,
+    # above the glyphs), wherever the bidi layout put them; none at the title's.
+    viewport = viewport_image(view)
+    for cp in range(4):
+        point = char_center(view, cp)
+        top = char_box(view, cp, cp + 1)[1]
+        assert viewport.pixelColor(point.x(), top + 1) == per, cp
+    title = char_center(view, 8)
+    assert viewport.pixelColor(title.x(), char_box(view, 8, 9)[1] + 1) != per
 
 
 # ---------------------------------------------------------------- mouse
