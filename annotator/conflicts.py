@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.corpus import Corpus, atomic_write_bytes, dump_json
+from annotator.corpus import Corpus, atomic_write_bytes, dump_json, read_file_version
 from annotator.model import Annotation, utc_now
 
 if TYPE_CHECKING:  # the session imports this module: only for the type hints
@@ -44,14 +44,18 @@ def overwrite_theirs(session: DocumentSession) -> Path | None:
     """Keep mine: copy the file on disk to ``.conflicts/``, then save the session over it."""
     kept = None
     path = session.path
-    if path.exists():
+    try:
+        # Their bytes and the version they are, from one read: the save below replaces
+        # exactly what was kept, and refuses if a third writer came in between (ADR 15).
+        theirs, version = read_file_version(path)
+    except FileNotFoundError:
+        session.mtime_ns, session.version = None, None
+    else:
         target = conflict_path(session.corpus, session.annotator, session.doc_id, "theirs")
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, path.read_bytes())
+        atomic_write_bytes(target, theirs)
         kept = target
-        session.mtime_ns = path.stat().st_mtime_ns
-    else:
-        session.mtime_ns = None
+        session.mtime_ns, session.version = version.mtime_ns, version
     session.saved_version = -1  # force the write
     session.save()
     return kept

@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from annotator.conflicts import conflict_path
-from annotator.corpus import ABSENT, AnnotationFileError, Corpus, CorpusError
+from annotator.corpus import ABSENT, AnnotationFileError, Corpus, CorpusError, FileVersion
 from annotator.edits import Change
 from annotator.model import Annotation, Span
 from annotator.rules import sha256_text
@@ -228,6 +228,8 @@ class Replay:
     base_mtime_ns: int | None
     replayed: Annotation
     changes: int
+    #: The version of that saved file: what the replay's save expects to find.
+    base_version: FileVersion | None = None
 
     def recovery(self, doc_id: str) -> Recovery:
         n = self.changes
@@ -281,13 +283,21 @@ def plan_recovery(
     except (ValueError, KeyError, TypeError) as exc:
         return set_aside(f"a journal line does not apply: {exc}", len(entries))
     current_mtime = loaded.mtime_ns if loaded else None
+    current_version = loaded.version if loaded else None
     if same_content(replayed, base):
         # Saved after all (the process died between saving and removing the journal).
         path.unlink()
         return Recovery(doc_id, "unchanged", 0, f"{doc_id}: nothing unsaved")
-    if header.get("base_mtime_ns") != current_mtime:
+    if "base_sha256" in header:
+        # By content (ADR 15): a rewrite within one clock tick keeps the mtime, a touch
+        # changes only the mtime.
+        current_sha = current_version.sha256 if current_version is not None else None
+        moved_on = header["base_sha256"] != current_sha
+    else:  # a journal written before content hashes: its mtime is all it says
+        moved_on = header.get("base_mtime_ns") != current_mtime
+    if moved_on:
         return set_aside("the file was changed on disk after these edits began", len(entries))
-    return Replay(path, base, current_mtime, replayed, len(entries))
+    return Replay(path, base, current_mtime, replayed, len(entries), current_version)
 
 
 def recover_journal(
@@ -301,8 +311,11 @@ def recover_journal(
     plan = plan_recovery(corpus, annotator, doc_id, text)
     if not isinstance(plan, Replay):
         return plan
-    expected = ABSENT if plan.base_mtime_ns is None else plan.base_mtime_ns
-    corpus.save_annotation(plan.replayed, expected_mtime_ns=expected)
+    if plan.base_version is not None:
+        corpus.save_annotation(plan.replayed, expected=plan.base_version)
+    else:
+        expected = ABSENT if plan.base_mtime_ns is None else plan.base_mtime_ns
+        corpus.save_annotation(plan.replayed, expected_mtime_ns=expected)
     plan.path.unlink()
     return plan.recovery(doc_id)
 
