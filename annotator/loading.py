@@ -24,16 +24,25 @@ import gc
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 
 from pydantic import ValidationError
 
 from annotator.corpus import TEXT_SUFFIX, Corpus, CorpusError, pydantic_problems, read_file_bytes
-from annotator.model import GOLD, Annotation, LabelScheme, SpanColumns, parse_annotation_json
+from annotator.model import (
+    GOLD,
+    Annotation,
+    LabelScheme,
+    SpanColumns,
+    Status,
+    attach_spans,
+    parse_annotation_columns,
+    parse_annotation_json,
+)
 from annotator.rules import (
     WORK_IN_PROGRESS_CODES,
     Problem,
     check_annotation,
+    check_columns_integrity,
     check_integrity,
     done_problems,
 )
@@ -61,20 +70,95 @@ def is_usable(problems: Iterable[Problem]) -> bool:
     return all(p.code in WORK_IN_PROGRESS_CODES for p in problems)
 
 
-@dataclass(frozen=True, slots=True)
 class CheckedAnnotation:
     """One annotation file, checked: the annotation (None when it did not parse or
-    validate) and every problem found, each naming the file."""
+    validate) and every problem found, each naming the file.
 
-    path: str
-    annotation: Annotation | None
-    problems: tuple[Problem, ...] = ()
-    #: The spans' fields as the fast parse read them (see ``model.SpanColumns``), or None.
-    columns: SpanColumns | None = None
+    Parsed by :func:`parse_annotation_columns`, the annotation's Span objects are only
+    built when :attr:`annotation` is first read; readers that need the spans' fields only
+    use :attr:`columns` (and :attr:`status`, :attr:`doc_labels`) and never pay for them.
+    """
+
+    __slots__ = ("_annotation", "_spans_pending", "columns", "path", "problems")
+
+    def __init__(
+        self,
+        path: str,
+        annotation: Annotation | None,
+        problems: tuple[Problem, ...] = (),
+        columns: SpanColumns | None = None,
+        *,
+        spans_pending: bool = False,
+    ) -> None:
+        self.path = path
+        self._annotation = annotation
+        self.problems = tuple(problems)
+        #: The spans' fields as the fast parse read them (see ``model.SpanColumns``), or None.
+        self.columns = columns
+        # True while the annotation's spans are only in ``columns`` (see model.ColumnsParse).
+        self._spans_pending = spans_pending and annotation is not None and columns is not None
+
+    @property
+    def annotation(self) -> Annotation | None:
+        if self._spans_pending:
+            assert self._annotation is not None and self.columns is not None
+            attach_spans(self._annotation, self.columns)
+            self._spans_pending = False
+        return self._annotation
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the file parsed and validated (it has an annotation)."""
+        return self._annotation is not None
+
+    @property
+    def status(self) -> Status | None:
+        """The annotation's status (None when it did not parse), without building spans."""
+        return None if self._annotation is None else self._annotation.status
+
+    @property
+    def doc_labels(self) -> dict[str, str]:
+        """The annotation's document labels, without building spans."""
+        return {} if self._annotation is None else self._annotation.doc_labels
+
+    @property
+    def n_spans(self) -> int:
+        if self._spans_pending:
+            assert self.columns is not None
+            return len(self.columns.starts)
+        return 0 if self._annotation is None else len(self._annotation.spans)
+
+    def with_problems(self, problems: tuple[Problem, ...]) -> CheckedAnnotation:
+        """The same file and annotation with these problems."""
+        return CheckedAnnotation(
+            self.path,
+            self._annotation,
+            problems,
+            self.columns,
+            spans_pending=self._spans_pending,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"CheckedAnnotation(path={self.path!r}, annotation={self.annotation!r}, "
+            f"problems={self.problems!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CheckedAnnotation):
+            return NotImplemented
+        return (self.path, self.annotation, self.problems, self.columns) == (
+            other.path,
+            other.annotation,
+            other.problems,
+            other.columns,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def usable(self) -> bool:
-        return self.annotation is not None and is_usable(self.problems)
+        return self._annotation is not None and is_usable(self.problems)
 
     @property
     def blocking(self) -> list[Problem]:
@@ -97,13 +181,29 @@ def parse_annotation_data(data: bytes, path: str) -> CheckedAnnotation:
     try:
         annotation, columns = parse_annotation_json(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        if any(e["type"] == "json_invalid" for e in errors):
-            problems = [Problem("bad-json", f"not valid JSON: {errors[0]['msg']}")]
-        else:
-            problems = pydantic_problems(exc)
-        return CheckedAnnotation(path, None, tuple(p.with_path(path) for p in problems))
+        return CheckedAnnotation(path, None, _parse_problems(exc, path))
     return CheckedAnnotation(path, annotation, (), columns)
+
+
+def parse_annotation_columns_data(data: bytes, path: str) -> CheckedAnnotation:
+    """Step one, for readers that need the spans' fields only (agreement): the same
+    verdict and problems as :func:`parse_annotation_data`, but on the fast path the Span
+    objects are built only if :attr:`CheckedAnnotation.annotation` is read (see
+    ``model.parse_annotation_columns``)."""
+    try:
+        annotation, columns, pending = parse_annotation_columns(data)
+    except ValidationError as exc:
+        return CheckedAnnotation(path, None, _parse_problems(exc, path))
+    return CheckedAnnotation(path, annotation, (), columns, spans_pending=pending)
+
+
+def _parse_problems(exc: ValidationError, path: str) -> tuple[Problem, ...]:
+    errors = exc.errors()
+    if any(e["type"] == "json_invalid" for e in errors):
+        problems = [Problem("bad-json", f"not valid JSON: {errors[0]['msg']}")]
+    else:
+        problems = pydantic_problems(exc)
+    return tuple(p.with_path(path) for p in problems)
 
 
 def check_parsed(
@@ -125,32 +225,37 @@ def check_parsed(
     whether the file is usable gets the same answer (:func:`rules.check_integrity`),
     several times faster, and its problems are exactly the blocking ones.
     """
-    annotation = parsed.annotation
-    if annotation is None:
+    head = parsed._annotation  # the top-level fields (its spans may still be pending)
+    if head is None:
         return parsed
     problems: list[Problem] = []
-    if annotation.doc_id != doc_id:
+    if head.doc_id != doc_id:
         problems.append(
-            Problem("wrong-doc", f"doc_id {annotation.doc_id!r} does not match the file name")
+            Problem("wrong-doc", f"doc_id {head.doc_id!r} does not match the file name")
         )
-    if not work_in_progress:
-        check = check_integrity
-    elif annotation.status == "done":
-        # A file that says "done" is held to what "done" means (ADR 13), wherever it is read.
-        check = done_problems
+    if not work_in_progress and parsed._spans_pending:
+        assert parsed.columns is not None
+        # check_integrity, on the spans' fields as parsed: no Span object is built.
+        problems += check_columns_integrity(head, parsed.columns, text, scheme, text_sha256)
     else:
-        check = check_annotation
-    problems += check(annotation, text, scheme, text_sha256, columns=parsed.columns)
-    if annotator != GOLD and annotation.annotator != annotator:
+        annotation = parsed.annotation
+        assert annotation is not None
+        if not work_in_progress:
+            check = check_integrity
+        elif annotation.status == "done":
+            # A file that says "done" is held to what "done" means (ADR 13), wherever it is read.
+            check = done_problems
+        else:
+            check = check_annotation
+        problems += check(annotation, text, scheme, text_sha256, columns=parsed.columns)
+    if annotator != GOLD and head.annotator != annotator:
         problems.append(
-            Problem(
-                "wrong-annotator", f"annotator {annotation.annotator!r} in a file of {annotator!r}"
-            )
+            Problem("wrong-annotator", f"annotator {head.annotator!r} in a file of {annotator!r}")
         )
     if not problems:
         return parsed
     path = parsed.path
-    return replace(parsed, problems=(*parsed.problems, *(p.with_path(path) for p in problems)))
+    return parsed.with_problems((*parsed.problems, *(p.with_path(path) for p in problems)))
 
 
 def check_annotation_data(
@@ -179,7 +284,13 @@ def check_annotation_data(
 def read_document_text(corpus: Corpus, doc_id: str) -> tuple[str, str]:
     """A document's text and the sha256 of its bytes (hashing the bytes just read spares
     encoding the text again). Raises :class:`CorpusError` naming the file."""
-    path = f"{os.fspath(corpus.documents_dir)}{os.sep}{doc_id}{TEXT_SUFFIX}"
+    return read_document_text_in(os.fspath(corpus.documents_dir) + os.sep, doc_id)
+
+
+def read_document_text_in(folder: str, doc_id: str) -> tuple[str, str]:
+    """:func:`read_document_text` with the corpus's documents folder given (ending in a
+    separator), for a reader of many texts."""
+    path = f"{folder}{doc_id}{TEXT_SUFFIX}"
     try:
         data = read_file_bytes(path)
     except FileNotFoundError as exc:
@@ -215,7 +326,7 @@ def check_annotation_file(
         try:
             text, text_sha256 = read_document_text(corpus, doc_id)
         except CorpusError as exc:
-            return replace(parsed, problems=(Problem("no-document", exc.message, path=path),))
+            return parsed.with_problems((Problem("no-document", exc.message, path=path),))
     return check_parsed(
         parsed,
         corpus.scheme,

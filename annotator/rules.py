@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import accumulate, compress, repeat
-from operator import attrgetter, lt, sub
+from operator import attrgetter, lt
 from typing import Any
 
 from annotator.model import (
@@ -327,37 +327,42 @@ class _Containers:
         return None
 
 
-def _span_problems(spans: list[Span], text: str, known: Set[str]) -> list[Problem]:
+def _span_problems(columns: SpanColumns, text: str, known: Set[str]) -> list[Problem]:
+    """Ids, offsets, texts and labels, span by span (``columns``: the spans' fields)."""
     problems = []
     seen_ids: set[str] = set()
     text_len = len(text)
-    for span in spans:
-        if span.id in seen_ids:
-            problems.append(Problem("duplicate-id", f"span id {span.id!r} is used twice", span.id))
-        seen_ids.add(span.id)
-        start, end = span.start, span.end
+    ids, starts, ends, labels, texts, _ = columns
+    for span_id, start, end, label, span_text in zip(ids, starts, ends, labels, texts, strict=True):
+        if span_id in seen_ids:
+            problems.append(Problem("duplicate-id", f"span id {span_id!r} is used twice", span_id))
+        seen_ids.add(span_id)
         if end <= start:
-            problems.append(Problem("empty", f"end {end} must be after start {start}", span.id))
+            problems.append(Problem("empty", f"end {end} must be after start {start}", span_id))
         elif end > text_len:
             problems.append(
                 Problem(
                     "out-of-range",
                     f"offsets [{start}, {end}) run past the end of the text ({text_len})",
-                    span.id,
+                    span_id,
                 )
             )
-        elif text[start:end] != span.text:
+        elif text[start:end] != span_text:
             problems.append(
                 Problem(
                     "text-mismatch",
                     f"text[{start}:{end}] is {text[start:end][:40]!r}, "
-                    f"the span says {span.text[:40]!r}",
-                    span.id,
+                    f"the span says {span_text[:40]!r}",
+                    span_id,
                 )
             )
-        if span.label not in known:
-            problems.append(Problem("unknown-label", f"unknown label {span.label!r}", span.id))
+        if label not in known:
+            problems.append(Problem("unknown-label", f"unknown label {label!r}", span_id))
     return problems
+
+
+def _columns_of(spans: list[Span]) -> SpanColumns:
+    return SpanColumns(*(list(map(get, spans)) for get in _COLUMN_GETTERS))
 
 
 def sort_spans(spans: list[Span]) -> list[Span]:
@@ -393,16 +398,7 @@ def check_annotation(
     returned them, spares reading them from the spans again. With ``work_in_progress``
     False, see :func:`check_integrity`.
     """
-    problems: list[Problem] = []
-    expected_sha = text_sha256 or sha256_text(text)
-    if annotation.text_sha256 != expected_sha:
-        problems.append(
-            Problem(
-                "hash-mismatch",
-                f"text_sha256 {annotation.text_sha256[:12]}… does not match the document text "
-                f"({expected_sha[:12]}…): the annotation was made on another text",
-            )
-        )
+    problems = _hash_problems(annotation, text, text_sha256)
     rules = scheme_rules(scheme)
     spans = annotation.spans
     if columns is not None and len(columns.starts) != len(spans):
@@ -413,7 +409,7 @@ def check_annotation(
         problems.extend(_small_span_problems(spans, text, rules, columns, work_in_progress))
     else:
         if columns is None:
-            columns = SpanColumns(*(list(map(get, spans)) for get in _COLUMN_GETTERS))
+            columns = _columns_of(spans)
         problems.extend(_large_span_problems(spans, columns, text, rules, work_in_progress))
     if not work_in_progress:
         return problems
@@ -430,6 +426,19 @@ def check_annotation(
                 )
             )
     return problems
+
+
+def _hash_problems(annotation: Annotation, text: str, text_sha256: str | None) -> list[Problem]:
+    expected_sha = text_sha256 or sha256_text(text)
+    if annotation.text_sha256 == expected_sha:
+        return []
+    return [
+        Problem(
+            "hash-mismatch",
+            f"text_sha256 {annotation.text_sha256[:12]}… does not match the document text "
+            f"({expected_sha[:12]}…): the annotation was made on another text",
+        )
+    ]
 
 
 def check_integrity(
@@ -451,18 +460,43 @@ def check_integrity(
     )
 
 
+def check_columns_integrity(
+    annotation: Annotation,
+    columns: SpanColumns,
+    text: str,
+    scheme: LabelScheme,
+    text_sha256: str | None = None,
+) -> list[Problem]:
+    """:func:`check_integrity` of ``annotation`` with the spans whose fields are
+    ``columns``, without reading ``annotation.spans`` (a parse that left them pending, see
+    ``model.parse_annotation_columns``): the same problems, by the same code, and no Span
+    object is needed.
+    """
+    problems = _hash_problems(annotation, text, text_sha256)
+    rules = scheme_rules(scheme)
+    n = len(columns.starts)
+    if not n:
+        pass
+    elif n < NUMPY_FROM:
+        problems.extend(_small_span_problems(None, text, rules, columns, False))
+    else:
+        problems.extend(_large_span_problems(None, columns, text, rules, False))
+    return problems
+
+
 _COLUMN_GETTERS = (_ID, _START, _END, _LABEL, _TEXT, _ATTRS)
 
 
 def _small_span_problems(
-    spans: list[Span],
+    spans: list[Span] | None,
     text: str,
     rules: SchemeRules,
     columns: SpanColumns | None = None,
     work_in_progress: bool = True,
 ) -> list[Problem]:
     """Offsets, texts, labels, attributes and structure: the reference implementation,
-    and the fastest one for the few dozen spans of a usual document."""
+    and the fastest one for the few dozen spans of a usual document. ``spans`` may be
+    None when ``columns`` are given and ``work_in_progress`` is False."""
     problems = []
     n = len(text)
     known = rules.label_names
@@ -475,21 +509,27 @@ def _small_span_problems(
             and min(starts) >= 0
             and max(ends) <= n
             and all(map(lt, starts, ends))
-            and list(map(len, texts)) == list(map(sub, ends, starts))
-            # Same length, and the text there starts with it: equal, without a copy.
+            # The text there starts with each span's text, so no span text is longer than
+            # its stretch; the lengths add up, so none is shorter: equal, without a copy.
             and all(map(text.startswith, texts, starts, ends))
+            and sum(map(len, texts)) == sum(ends) - sum(starts)
             and known.issuperset(labels)
         )
     else:
+        assert spans is not None
         fine = (
             len({s.id for s in spans}) == len(spans)
             and all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for s in spans)
             and known.issuperset(map(_LABEL, spans))
         )
     if not fine:
-        problems.extend(_span_problems(spans, text, known))
+        if columns is None:
+            assert spans is not None
+            columns = _columns_of(spans)
+        problems.extend(_span_problems(columns, text, known))
     if not work_in_progress:
         return problems
+    assert spans is not None
     for span in spans:
         if span.attrs or span.label in with_attrs:
             problems.extend(_attr_problems(span, rules))
@@ -577,7 +617,7 @@ def _structure_problems(ordered: list[Span], rules: SchemeRules) -> list[Problem
 
 
 def _large_span_problems(
-    spans: list[Span],
+    spans: list[Span] | None,
     columns: SpanColumns,
     text: str,
     rules: SchemeRules,
@@ -586,12 +626,12 @@ def _large_span_problems(
     import numpy as np  # only here: numpy costs a noticeable part of the app's start-up
 
     ids, starts, ends, labels, texts, attrs = columns
-    n = len(spans)
+    n = len(starts)
     try:
         s = np.array(starts, dtype=np.int64)
         e = np.array(ends, dtype=np.int64)
     except OverflowError:  # an offset beyond int64 is out of range anyway
-        return _small_span_problems(spans, text, rules, None, work_in_progress)
+        return _small_span_problems(spans, text, rules, columns, work_in_progress)
     codes = np.fromiter(map(rules.codes.get, labels, repeat(-1)), np.intp, n)  # -1: unknown
     if not (
         len(set(ids)) == n
@@ -603,10 +643,11 @@ def _large_span_problems(
         and all(map(text.startswith, texts, starts, ends))
         and codes.min() >= 0
     ):
-        return _small_span_problems(spans, text, rules, None, work_in_progress)
+        return _small_span_problems(spans, text, rules, columns, work_in_progress)
     problems: list[Problem] = []
     if not work_in_progress:
         return problems
+    assert spans is not None
     # Attributes: the spans that have some, and those whose label has some (a required
     # one may be missing), in span order.
     has_attrs = np.zeros(len(rules.codes), dtype=bool)

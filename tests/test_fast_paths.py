@@ -37,6 +37,8 @@ from annotator.model import (
     Layer,
     Span,
     SpanColumns,
+    attach_spans,
+    parse_annotation_columns,
     parse_annotation_json,
 )
 from annotator.rules import check_annotation, clean_text_map, scheme_rules, sha256_text
@@ -196,6 +198,63 @@ def test_broken_and_unusual_files_give_what_pydantic_gives() -> None:
         assert outcome(Annotation.from_json, data) == expected, data
         valid += expected[0] == "ok"
     assert 250 < valid < 2700  # both kinds were exercised
+
+
+def columns_then_spans(data: bytes) -> Annotation:
+    """parse_annotation_columns, completed: must be model_validate_json's annotation, and
+    its columns the spans' fields."""
+    annotation, columns, pending = parse_annotation_columns(data)
+    if pending:
+        assert columns is not None and annotation.spans == []
+        attach_spans(annotation, columns)
+    if columns is not None:
+        assert list(map(list, columns)) == [
+            [getattr(s, name) for s in annotation.spans] for name in model._SPAN_FIELDS
+        ]
+    return annotation
+
+
+def test_the_columns_parse_refuses_and_accepts_what_pydantic_does() -> None:
+    """ADR 11 for the columns-only parse (agreement): on thousands of randomly broken or
+    reordered files, the same annotation or the same ValidationError as pydantic, and
+    columns that are exactly the spans' fields."""
+    rng = random.Random(20261129)
+    valid = pending = 0
+    for _ in range(3000):
+        doc = annotation_dict(rng.randint(0, 5))
+        for _ in range(rng.randint(1, 3)):
+            doc = mutated(rng, doc)
+        data = json.dumps(doc, ensure_ascii=rng.random() < 0.5).encode()
+        expected = outcome(Annotation.model_validate_json, data)
+        assert outcome(columns_then_spans, data) == expected, data
+        assert outcome(Annotation.from_json, data) == expected, data
+        valid += expected[0] == "ok"
+        if expected[0] == "ok":
+            pending += parse_annotation_columns(data).spans_pending
+    assert 250 < valid < 2700 and pending > 100
+
+
+def test_the_columns_parse_builds_no_span_and_takes_any_key_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = annotation_dict(8)
+    for span in raw["spans"][::2]:  # valid, in another order than the tool writes
+        items = list(span.items())[::-1]
+        span.clear()
+        span.update(items)
+    data = json.dumps(raw).encode()
+    expected = outcome(Annotation.model_validate_json, data)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the fast path should not need pydantic here")
+
+    monkeypatch.setattr(Annotation, "model_validate_json", refuse)
+    monkeypatch.setattr(model, "_spans_from_fields", refuse)
+    _, columns, pending = parse_annotation_columns(data)
+    assert pending and columns is not None and list(columns.starts) == list(range(8))
+    monkeypatch.undo()
+    assert outcome(columns_then_spans, data) == expected
+    assert outcome(Annotation.from_json, data) == expected
 
 
 def test_not_json_at_all_is_pydantics_error() -> None:

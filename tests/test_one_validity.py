@@ -19,9 +19,21 @@ import pytest
 from annotator.cli import main
 from annotator.corpus import AnnotationFileError, Corpus
 from annotator.default_scheme import news_scheme
-from annotator.loading import check_annotation_file
-from annotator.model import Annotation, Span, parse_annotation_json
-from annotator.rules import WORK_IN_PROGRESS_CODES, check_annotation, check_integrity, sha256_text
+from annotator.loading import (
+    check_annotation_file,
+    check_parsed,
+    parse_annotation_columns_data,
+    parse_annotation_data,
+    read_document_text,
+)
+from annotator.model import Annotation, Span, SpanColumns, parse_annotation_json
+from annotator.rules import (
+    WORK_IN_PROGRESS_CODES,
+    check_annotation,
+    check_columns_integrity,
+    check_integrity,
+    sha256_text,
+)
 from annotator.suggest.entities import corpus_gazetteer
 from tests.conftest import add_text
 from tests.test_agreement_helpers import save, seed_versions
@@ -256,6 +268,36 @@ def test_integrity_is_check_annotation_without_work_in_progress(n_spans: int) ->
         annotation = Annotation(doc_id="d", text_sha256=sha, annotator="a", spans=spans,
                                 doc_labels={"page_type": "nope"})
         full = check_annotation(annotation, text, scheme)
-        assert check_integrity(annotation, text, scheme) == [
-            p for p in full if p.code not in WORK_IN_PROGRESS_CODES
-        ]
+        blocking = [p for p in full if p.code not in WORK_IN_PROGRESS_CODES]
+        assert check_integrity(annotation, text, scheme) == blocking
+        # The same from the spans' fields alone (agreement's columns-only parse).
+        fields = ("id", "start", "end", "label", "text", "attrs")
+        columns = SpanColumns(*([getattr(s, f) for s in spans] for f in fields))
+        head = annotation.model_copy(update={"spans": []})
+        assert check_columns_integrity(head, columns, text, scheme) == blocking
+
+
+@pytest.mark.parametrize("case", ["valid", *sorted(ALL_BAD)])
+def test_the_columns_only_parse_gives_the_same_verdict(pair: Corpus, case: str) -> None:
+    """Agreement parses for columns and builds no Span: the same problems as the
+    ordinary parse and check, and as the editor's loader (blocking ones)."""
+    if case != "valid":
+        _edit(pair, "bob", "other", ALL_BAD[case])
+    path = pair.annotation_path("bob", "other")
+    data = path.read_bytes()
+    text, sha = read_document_text(pair, "other")
+    args = {"doc_id": "other", "annotator": "bob", "text": text, "text_sha256": sha}
+    lazy = parse_annotation_columns_data(data, str(path))
+    lazy_checked = check_parsed(lazy, pair.scheme, **args, work_in_progress=False)
+    plain = check_parsed(parse_annotation_data(data, str(path)), pair.scheme, **args,
+                         work_in_progress=False)
+    assert lazy_checked.problems == plain.problems
+    assert lazy_checked.usable == plain.usable == (case == "valid")
+    full = check_annotation_file(pair, "bob", "other")
+    assert [p.code for p in lazy_checked.problems] == [p.code for p in full.blocking]
+    if lazy_checked.usable:
+        assert lazy_checked._spans_pending  # nothing needed the Span objects
+        assert lazy_checked.annotation == plain.annotation  # built when asked for
+        assert lazy_checked.status == "done" and lazy_checked.n_spans == len(
+            plain.annotation.spans  # type: ignore[union-attr]
+        )

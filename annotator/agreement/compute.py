@@ -37,8 +37,8 @@ from annotator.loading import (
     CheckedAnnotation,
     check_parsed,
     gc_paused,
-    parse_annotation_data,
-    read_document_text,
+    parse_annotation_columns_data,
+    read_document_text_in,
 )
 from annotator.model import GOLD, SUGGESTIONS, is_valid_name
 from annotator.rules import Problem
@@ -135,6 +135,7 @@ def _load_documents(
     scheme = corpus.scheme
     present = [corpus.annotated_ids(a) for a in annotators]
     folders = [os.fspath(corpus.annotator_dir(a)) + os.sep for a in annotators]
+    documents = os.fspath(corpus.documents_dir) + os.sep
     label_id = label_ids.__getitem__
     for doc_id in corpus.doc_ids():
         missing = [a for a, ids in zip(annotators, present, strict=True) if doc_id not in ids]
@@ -152,10 +153,11 @@ def _load_documents(
                 problem = Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=path)
                 parsed.append(CheckedAnnotation(path, None, (problem,)))
                 continue
-            parsed.append(parse_annotation_data(data, path))
+            # Only offsets, labels and ids are needed: no Span objects (ADR 11).
+            parsed.append(parse_annotation_columns_data(data, path))
         if _unusable(out, doc_id, parsed):
             continue
-        statuses = [p.annotation.status for p in parsed if p.annotation is not None]
+        statuses = [p.status for p in parsed]
         skipped = [a for a, s in zip(annotators, statuses, strict=True) if s == "skipped"]
         if skipped:
             out.excluded.append({"doc_id": doc_id, "reason": f"skipped by {', '.join(skipped)}"})
@@ -170,7 +172,7 @@ def _load_documents(
                 )
                 continue
         try:
-            text, sha = read_document_text(corpus, doc_id)
+            text, sha = read_document_text_in(documents, doc_id)
         except CorpusError as exc:
             out.problems.append({"path": exc.path, "message": exc.message})
             out.excluded.append({"doc_id": doc_id, "reason": str(exc)})
@@ -185,20 +187,21 @@ def _load_documents(
             continue
         doc_labels = []
         for c in checked:
-            annotation = c.annotation
-            assert annotation is not None  # usable
-            spans = annotation.spans
             got = c.columns
             if got is not None:
                 columns.starts += got.starts
                 columns.ends += got.ends
                 columns.labels += map(label_id, got.labels)
-            else:
+                columns.counts.append(len(got.starts))
+            else:  # parsed by pydantic (an unusual but valid file), or no spans
+                annotation = c.annotation
+                assert annotation is not None  # usable
+                spans = annotation.spans
                 columns.starts += [s.start for s in spans]
                 columns.ends += [s.end for s in spans]
                 columns.labels += [label_id(s.label) for s in spans]
-            columns.counts.append(len(spans))
-            doc_labels.append(annotation.doc_labels)
+                columns.counts.append(len(spans))
+            doc_labels.append(c.doc_labels)
         out.doc_ids.append(doc_id)
         out.texts.append(text)
         out.doc_labels.append(doc_labels)
