@@ -689,41 +689,24 @@ class Corpus:
         path = self.annotation_path(annotator, doc_id)
         # The one decision every reader shares (ADR 5); imported here because it builds on
         # this module's file helpers.
-        from annotator.loading import (
-            check_annotation_data,
-            check_annotation_file,
-            read_document_text,
-        )
+        from annotator.loading import check_annotation_file
 
         # The bytes are read here, once, so that the version remembered is the hash of the
         # very bytes checked and loaded: a file replaced at any moment in between looks
         # changed to the next save (a needless conflict at worst), never unchanged.
-        data: bytes | None
         try:
             data, st = read_file_and_stat(path)
         except FileNotFoundError:
             return None
-        except OSError:
-            data = None  # check_annotation_file reports it, naming the file
-        text_sha256 = None
-        if data is not None and text is None:
-            try:
-                text, text_sha256 = read_document_text(self, doc_id)
-            except CorpusError:
-                data = None  # check_annotation_file reports the missing text its own way
-        if data is None or text is None:
-            checked = check_annotation_file(self, annotator, doc_id, text)
-            if checked.usable:  # readable after all (fixed meanwhile): load it as above
-                return self.load_annotation(annotator, doc_id, text)
-        else:
-            checked = check_annotation_data(
-                data, os.fspath(path), self.scheme, doc_id=doc_id, annotator=annotator,
-                text=text, text_sha256=text_sha256,
-            )
+        except OSError as exc:
+            problem = Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=str(path))
+            self._broken.add(path)
+            raise AnnotationFileError(path, [problem]) from exc
+        checked = check_annotation_file(self, annotator, doc_id, text, data=data)
         if not checked.usable:
             self._broken.add(path)
             raise AnnotationFileError(path, list(checked.problems))
-        assert checked.annotation is not None and data is not None
+        assert checked.annotation is not None
         self._broken.discard(path)
         version = FileVersion.of(data, st)
         self._remember(path, version)

@@ -310,15 +310,19 @@ def check_annotation_file(
     text: str | None = None,
     text_sha256: str | None = None,
     work_in_progress: bool = True,
+    data: bytes | None = None,
 ) -> CheckedAnnotation:
     """The file of ``doc_id`` by ``annotator`` (``gold`` for gold), checked. The text is
-    read when not given; a file that cannot be read is a problem like any other."""
+    read when not given; a file that cannot be read is a problem like any other.
+    ``data``: the file's bytes when the caller has just read them (and must check exactly
+    those, as the editor's loader does to remember their hash)."""
     path = os.fspath(corpus.annotation_path(annotator, doc_id))
-    try:
-        data = read_file_bytes(path)
-    except OSError as exc:
-        problem = Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=path)
-        return CheckedAnnotation(path, None, (problem,))
+    if data is None:
+        try:
+            data = read_file_bytes(path)
+        except OSError as exc:
+            problem = Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=path)
+            return CheckedAnnotation(path, None, (problem,))
     parsed = parse_annotation_data(data, path)
     if parsed.annotation is None:
         return parsed
