@@ -73,14 +73,34 @@ class CorpusScore:
     f1: float
 
 
+def benchmark_precision(score: DocScore) -> float | None:
+    """A document's precision as the benchmark averages it; None where it leaves the
+    document out (nothing predicted and nothing to predict: TP + FP = 0)."""
+    return score.tp / (score.tp + score.fp) if score.tp + score.fp else None
+
+
+def benchmark_recall(score: DocScore) -> float | None:
+    """A document's recall as the benchmark averages it; None for an empty gold body."""
+    return score.tp / (score.tp + score.fn) if score.tp + score.fn else None
+
+
+def overall_scores(docs: Mapping[str, DocScore]) -> tuple[float | None, float | None, float | None]:
+    """Precision, recall and F1 over documents, following the benchmark exactly: precision is
+    averaged over the documents it counts (:func:`benchmark_precision`), recall likewise, and
+    F1 comes from the two averages. None where no document counts."""
+    precisions = [p for d in docs.values() if (p := benchmark_precision(d)) is not None]
+    recalls = [r for d in docs.values() if (r := benchmark_recall(d)) is not None]
+    precision = sum(precisions) / len(precisions) if precisions else None
+    recall = sum(recalls) / len(recalls) if recalls else None
+    if precision is None or recall is None:
+        return precision, recall, None
+    return precision, recall, f1(precision, recall)
+
+
 def average_scores(docs: Mapping[str, DocScore]) -> tuple[float, float, float]:
-    """Precision, recall and F1 over documents, following the benchmark exactly: a document
-    with nothing predicted does not count for precision, one with an empty gold body does
-    not count for recall."""
-    precisions = [d.precision for d in docs.values() if d.tp + d.fp > 0]
-    recalls = [d.recall for d in docs.values() if d.tp + d.fn > 0]
-    precision = sum(precisions) / len(precisions) if precisions else 0.0
-    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    """:func:`overall_scores` with 0 where no document counts (for tables of numbers)."""
+    precision, recall, _ = overall_scores(docs)
+    precision, recall = precision or 0.0, recall or 0.0
     return precision, recall, f1(precision, recall)
 
 

@@ -195,3 +195,25 @@ def test_seed_page_gold_body_is_the_clean_article(
     assert doc["fn"] == 3
     assert doc["recall"] == doc["tp"] / (doc["tp"] + 3)
     assert 0.0 < doc["precision"] < 0.5  # the related-links box is longer than the article
+
+
+def test_the_command_and_the_scoring_tool_average_the_same_way() -> None:
+    """One averaging rule (annotator.evaluate.overall_scores) for `annotator evaluate` and
+    tools/score_suggestions.py: documents the benchmark leaves out are left out of the mean."""
+    from annotator.commands.evaluate import overall
+    from annotator.evaluate import DocScore, average_scores, overall_scores
+
+    docs = {
+        "a": DocScore(tp=3, fp=1, fn=0),  # precision 0.75, recall 1
+        "b": DocScore(tp=0, fp=0, fn=4),  # nothing predicted: left out of precision; recall 0
+        "c": DocScore(tp=1, fp=1, fn=1),  # 0.5, 0.5
+        "d": DocScore(tp=0, fp=2, fn=0),  # empty gold body: left out of recall; precision 0
+    }
+    precision, recall, f1 = overall_scores(docs)
+    assert precision == pytest.approx((0.75 + 0.5 + 0.0) / 3)
+    assert recall == pytest.approx((1.0 + 0.0 + 0.5) / 3)
+    assert f1 == pytest.approx(2 * precision * recall / (precision + recall))
+    assert overall(docs) == {"precision": precision, "recall": recall, "f1": f1}
+    assert average_scores(docs) == (precision, recall, f1)
+    assert overall_scores({"e": DocScore(0, 0, 0)}) == (None, None, None)
+    assert average_scores({"e": DocScore(0, 0, 0)}) == (0.0, 0.0, 0.0)

@@ -32,7 +32,13 @@ from annotator.commands.common import (
     progress,
 )
 from annotator.corpus import Corpus
-from annotator.evaluate import DocScore, score_document
+from annotator.evaluate import (
+    DocScore,
+    benchmark_precision,
+    benchmark_recall,
+    overall_scores,
+    score_document,
+)
 from annotator.export.records import build_articles, entity_labels, main_article_text, sorted_spans
 from annotator.export.selection import Left, select_documents
 from annotator.model import GOLD, STATUSES
@@ -122,26 +128,8 @@ def gold_bodies(
     return gold, left
 
 
-def doc_precision(score: DocScore) -> float | None:
-    """The benchmark's per-document precision; None where it leaves the document out."""
-    return score.tp / (score.tp + score.fp) if score.tp + score.fp else None
-
-
-def doc_recall(score: DocScore) -> float | None:
-    return score.tp / (score.tp + score.fn) if score.tp + score.fn else None
-
-
-def _mean(values: list[float | None]) -> float | None:
-    kept = [v for v in values if v is not None]
-    return sum(kept) / len(kept) if kept else None
-
-
 def overall(scores: dict[str, DocScore]) -> dict[str, float | None]:
-    precision = _mean([doc_precision(s) for s in scores.values()])
-    recall = _mean([doc_recall(s) for s in scores.values()])
-    f1 = None
-    if precision is not None and recall is not None:
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = overall_scores(scores)
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
@@ -169,8 +157,8 @@ def run(args: argparse.Namespace) -> int:
     documents = [
         {
             "id": doc_id,
-            "precision": doc_precision(s),
-            "recall": doc_recall(s),
+            "precision": benchmark_precision(s),
+            "recall": benchmark_recall(s),
             # Per document, the harmonic mean of its precision and recall (0 when nothing
             # matched); None when both texts are empty, which the benchmark skips.
             "f1": 2 * s.tp / (2 * s.tp + s.fp + s.fn) if s.tp + s.fp + s.fn else None,
