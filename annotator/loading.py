@@ -191,7 +191,7 @@ def parse_annotation_columns_data(data: bytes, path: str) -> CheckedAnnotation:
     objects are built only if :attr:`CheckedAnnotation.annotation` is read (see
     ``model.parse_annotation_columns``)."""
     try:
-        annotation, columns, pending = parse_annotation_columns(data)
+        annotation, columns, pending, _ = parse_annotation_columns(data)
     except ValidationError as exc:
         return CheckedAnnotation(path, None, _parse_problems(exc, path))
     return CheckedAnnotation(path, annotation, (), columns, spans_pending=pending)

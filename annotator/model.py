@@ -367,7 +367,7 @@ def parse_annotation_json(data: bytes | str) -> tuple[Annotation, SpanColumns | 
     parsed = parse_annotation_columns(data)
     annotation = parsed.annotation
     if parsed.spans_pending:
-        attach_spans(annotation, parsed.columns)
+        attach_spans(annotation, parsed.columns, parsed.raw_spans)
     return annotation, parsed.columns
 
 
@@ -382,6 +382,9 @@ class ColumnsParse(NamedTuple):
     annotation: Annotation
     columns: SpanColumns | None
     spans_pending: bool
+    #: The parsed span objects the columns came from: when they are in field order (as the
+    #: tool writes them) they become the spans' ``__dict__`` as they are, sparing a pass.
+    raw_spans: list[object] | None = None
 
 
 def parse_annotation_columns(data: bytes | str) -> ColumnsParse:
@@ -401,9 +404,15 @@ def parse_annotation_columns(data: bytes | str) -> ColumnsParse:
     return ColumnsParse(Annotation.model_validate_json(data), None, False)
 
 
-def attach_spans(annotation: Annotation, columns: SpanColumns) -> None:
-    """Complete an annotation whose spans :func:`parse_annotation_columns` left pending."""
-    annotation.__dict__["spans"] = _spans_from_columns(columns)
+def attach_spans(
+    annotation: Annotation, columns: SpanColumns, raw_spans: list[object] | None = None
+) -> None:
+    """Complete an annotation whose spans :func:`parse_annotation_columns` left pending
+    (``raw_spans``: see :attr:`ColumnsParse.raw_spans`)."""
+    if raw_spans is not None and set(map(tuple, raw_spans)) == {_SPAN_FIELDS}:  # type: ignore[arg-type]
+        annotation.__dict__["spans"] = _spans_from_fields(raw_spans)  # type: ignore[arg-type]
+    else:
+        annotation.__dict__["spans"] = _spans_from_columns(columns)
 
 
 def _annotation_from_plain(raw: dict[str, object]) -> ColumnsParse | None:
@@ -427,7 +436,7 @@ def _annotation_from_plain(raw: dict[str, object]) -> ColumnsParse | None:
     columns = _columns_from_plain(spans)
     if columns is None:
         return None
-    return ColumnsParse(annotation, columns, True)
+    return ColumnsParse(annotation, columns, True, spans)
 
 
 _ANNOTATION_FIELDS = tuple(Annotation.model_fields)
