@@ -203,7 +203,7 @@ def test_broken_and_unusual_files_give_what_pydantic_gives() -> None:
 def columns_then_spans(data: bytes) -> Annotation:
     """parse_annotation_columns, completed: must be model_validate_json's annotation, and
     its columns the spans' fields."""
-    annotation, columns, pending = parse_annotation_columns(data)
+    annotation, columns, pending, _ = parse_annotation_columns(data)
     if pending:
         assert columns is not None and annotation.spans == []
         attach_spans(annotation, columns)
@@ -250,7 +250,7 @@ def test_the_columns_parse_builds_no_span_and_takes_any_key_order(
 
     monkeypatch.setattr(Annotation, "model_validate_json", refuse)
     monkeypatch.setattr(model, "_spans_from_fields", refuse)
-    _, columns, pending = parse_annotation_columns(data)
+    _, columns, pending, _ = parse_annotation_columns(data)
     assert pending and columns is not None and list(columns.starts) == list(range(8))
     monkeypatch.undo()
     assert outcome(columns_then_spans, data) == expected
