@@ -111,10 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     try:
         return int(args.func(args) or 0)
-    except UsageError as exc:
-        _fail(args, "usage", str(exc), exc.path)
-        return EXIT_USAGE
-    except OutputPathError as exc:
+    except (UsageError, OutputPathError) as exc:
         _fail(args, "usage", str(exc), exc.path)
         return EXIT_USAGE
     except CorpusError as exc:

@@ -90,24 +90,35 @@ class LockedError(CorpusError):
 # --------------------------------------------------------------------------- file helpers
 
 
-def read_umask() -> int:
-    """The process's umask, read without changing it where the system allows.
-
-    ``os.umask`` can only be read by setting it, and a thread creating a file meanwhile
-    would get the wrong mode; Linux shows it in ``/proc/self/status``. Elsewhere the
-    set-and-restore is done once, at import, before any thread of ours runs.
-    """
+def _proc_umask() -> int | None:
+    """The umask as Linux shows it in ``/proc/self/status`` (None elsewhere)."""
     with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/self/status", "rb") as handle:
         for line in handle:
             if line.startswith(b"Umask:"):
                 return int(line.split()[1], 8)
+    return None
+
+
+def read_umask() -> int:
+    """The process's umask, read without changing it where the system allows.
+
+    ``os.umask`` can only be read by setting it, and a thread creating a file meanwhile
+    would get the wrong mode; Linux shows it in ``/proc/self/status``, read at each new
+    file (a umask set later by the program counts). Elsewhere the set-and-restore is done
+    once, at import, before any thread of ours runs.
+    """
+    umask = _proc_umask()
+    if umask is not None:
+        return umask
+    if _UMASK_AT_IMPORT is not None:
+        return _UMASK_AT_IMPORT
     old = os.umask(0o022)
     os.umask(old)
     return old
 
 
-#: Read once per process: new files get ``0o666 & ~UMASK`` like any program's files.
-UMASK = read_umask()
+_UMASK_AT_IMPORT: int | None = None
+_UMASK_AT_IMPORT = read_umask()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -122,7 +133,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode) & 0o777
     except OSError:
-        mode = 0o666 & ~UMASK
+        mode = 0o666 & ~read_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

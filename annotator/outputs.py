@@ -11,14 +11,12 @@ user's umask), and naming the output, not a hidden temporary, when the system re
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from annotator.corpus import fsync_dir
+from annotator.corpus import atomic_write_bytes
 
 CORPUS_FILE = "corpus.json"
 
@@ -141,27 +139,17 @@ def name_the_output(exc: OSError, temporary: Path, final: Path) -> OSError:
 
 
 def write_output_file(path: Path, data: bytes, name: Path | None = None) -> None:
-    """Write ``data`` to ``path`` atomically (temporary beside it, fsync, rename, fsync of the
-    folder), the file created as ``open`` would: mode 0o666 less the umask, so a report in a
-    shared folder is readable by the group the umask allows. Errors name ``name`` (the path
+    """Write ``data`` to ``path`` with the corpus's atomic write (temporary beside it, fsync,
+    rename, fsync of the folder; mode 0o666 less the umask). Errors name ``name`` (the path
     as the user gave it; default ``path``), never the temporary file."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
+        atomic_write_bytes(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise name_the_output(exc, tmp, name or path) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        filename = exc.filename
+        if exc.errno is None or (
+            filename is not None and Path(os.fsdecode(filename)).parent != path.parent
+        ):
+            raise  # about another file: its own name says it
+        # No file named (a failed write), or the target or its temporary beside it.
+        renamed = OSError(exc.errno, exc.strerror, str(name or path))
+        raise renamed from exc
