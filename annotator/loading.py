@@ -206,6 +206,20 @@ def _parse_problems(exc: ValidationError, path: str) -> tuple[Problem, ...]:
     return tuple(p.with_path(path) for p in problems)
 
 
+def rule_problems(
+    annotation: Annotation,
+    text: str,
+    scheme: LabelScheme,
+    text_sha256: str | None = None,
+    *,
+    columns: SpanColumns | None = None,
+) -> list[Problem]:
+    """Every rule break of ``annotation``: an annotation that says "done" is held to what
+    "done" means (ADR 13) wherever it is read or imported, any other to the scheme's rules."""
+    check = done_problems if annotation.status == "done" else check_annotation
+    return check(annotation, text, scheme, text_sha256, columns=columns)
+
+
 def check_parsed(
     parsed: CheckedAnnotation,
     scheme: LabelScheme,
@@ -240,13 +254,7 @@ def check_parsed(
     else:
         annotation = parsed.annotation
         assert annotation is not None
-        if not work_in_progress:
-            check = check_integrity
-        elif annotation.status == "done":
-            # A file that says "done" is held to what "done" means (ADR 13), wherever it is read.
-            check = done_problems
-        else:
-            check = check_annotation
+        check = rule_problems if work_in_progress else check_integrity
         problems += check(annotation, text, scheme, text_sha256, columns=parsed.columns)
     if annotator != GOLD and head.annotator != annotator:
         problems.append(
@@ -323,8 +331,10 @@ def check_annotation_file(
         except OSError as exc:
             problem = Problem("unreadable", f"cannot read: {exc.strerror or exc}", path=path)
             return CheckedAnnotation(path, None, (problem,))
-    parsed = parse_annotation_data(data, path)
-    if parsed.annotation is None:
+    # A reader that only needs the verdict never has Span objects built (see check_parsed).
+    parse = parse_annotation_data if work_in_progress else parse_annotation_columns_data
+    parsed = parse(data, path)
+    if not parsed.parsed:
         return parsed
     if text is None:
         try:

@@ -70,8 +70,8 @@ def _count_document(
         # Usable or not is the question: unfinished work need not be looked for.
         checked = check_annotation_file(corpus, name, doc_id, text, sha, work_in_progress=False)
         if checked.usable:
-            assert checked.annotation is not None
-            counts[name][checked.annotation.status] += 1
+            assert checked.status is not None
+            counts[name][checked.status] += 1
         else:
             broken[name] += 1
             files.append(_broken_entry(name, doc_id, checked))

@@ -59,9 +59,9 @@ from annotator.importers.reading import (
     read_line,
 )
 from annotator.importers.text import BadLine, DecodeError, codec_name, decode, normalise_text
-from annotator.loading import is_usable
+from annotator.loading import is_usable, rule_problems
 from annotator.model import GOLD, STATUSES, Annotation, DocumentMeta, is_valid_name, utc_now
-from annotator.rules import check_annotation, done_problems, sha256_text
+from annotator.rules import sha256_text
 
 #: Annotator of imported spans when neither --annotator nor the line names one.
 DEFAULT_ANNOTATOR = "imported"
@@ -650,8 +650,7 @@ class Importer:
         # The same verdict as every reader's (loading.is_usable): rule breaks of unfinished
         # work come in as they are (an `export --allow-incomplete` must import back), with a
         # warning; anything else refuses the line. A "done" line is held to the done rule.
-        check = done_problems if annotation.status == "done" else check_annotation
-        problems = check(annotation, text, self.corpus.scheme)
+        problems = rule_problems(annotation, text, self.corpus.scheme)
         if not is_usable(problems):
             self._problem(where, "bad annotation: " + "; ".join(str(p) for p in problems[:5]))
             return None
