@@ -361,7 +361,7 @@ def parse_annotation_json(data: bytes | str) -> tuple[Annotation, SpanColumns | 
     The same annotation as ``Annotation.model_validate_json(data)`` and the same
     :class:`~pydantic.ValidationError` when the file is invalid. The file is parsed by
     orjson; when everything in it has the plain shape the tool writes (see
-    :func:`_spans_from_plain`) the spans are built directly, else (valid or not) pydantic
+    :func:`_columns_from_plain`) the spans are built directly, else (valid or not) pydantic
     parses the bytes itself and decides.
     """
     parsed = parse_annotation_columns(data)
@@ -533,20 +533,6 @@ def _spans_from_columns(columns: SpanColumns) -> list[Span]:
     """Span objects with these fields, as ``model_construct`` would build them."""
     fields = list(map(dict, map(zip, repeat(_SPAN_FIELDS), zip(*columns, strict=True))))
     return _spans_from_fields(fields)
-
-
-def _spans_from_plain(raw: list[object]) -> tuple[list[Span], SpanColumns] | None:
-    """Span objects for ``raw`` when every item is a JSON object with exactly the six
-    fields in field order (as the tool writes them), each of the strict type, within the
-    constraints; None otherwise."""
-    columns = _columns_from_plain(raw)
-    if columns is None:
-        return None
-    if set(map(tuple, raw)) != {_SPAN_FIELDS}:  # type: ignore[arg-type]
-        # Another key order: valid, but the objects cannot be the spans' __dict__ as they
-        # are. Rare (the tool writes field order): fresh dicts in field order.
-        return _spans_from_columns(columns), columns
-    return _spans_from_fields(raw), columns  # type: ignore[arg-type]
 
 
 def _spans_from_fields(fields: list[dict[str, object]]) -> list[Span]:

@@ -263,7 +263,7 @@ def test_not_json_at_all_is_pydantics_error() -> None:
 
 
 def test_the_fast_path_knows_the_span_schema() -> None:
-    # If Span gains a field or a constraint, model._spans_from_plain must learn it too.
+    # If Span gains a field or a constraint, model._columns_from_plain must learn it too.
     assert tuple(Span.model_fields) == model._SPAN_FIELDS
     metadata = {name: field.metadata for name, field in Span.model_fields.items()}
     assert metadata["id"] == [annotated_types.MinLen(1), annotated_types.MaxLen(64)]
