@@ -627,13 +627,18 @@ class Corpus:
         return ids
 
     def annotators(self) -> list[str]:
-        """Annotators with a folder under ``annotations/`` (not gold)."""
+        """Annotators with at least one annotation file under ``annotations/`` (not gold).
+
+        A folder holding only runtime files (the lock's owner note, an empty journal) is
+        someone who opened the app and wrote nothing: not an annotator of this corpus, or
+        merely opening the bundled demo would change what ``status`` and ``agree`` report.
+        """
         try:
             with os.scandir(self.annotations_dir) as it:
                 names = [e.name for e in it if e.is_dir() and is_valid_name(e.name)]
         except FileNotFoundError:
             return []
-        return sorted(names)
+        return sorted(name for name in names if self.annotated_ids(name))
 
     def annotated_ids(self, annotator: str) -> set[str]:
         """Ids of the documents that have a file for ``annotator`` (one folder scan)."""

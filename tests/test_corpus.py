@@ -224,3 +224,16 @@ def test_a_session_reopens_unfinished_work_editable(seed_corpus: Corpus, seed_te
     assert [s.label for s in reopened.spans] == ["date"]
     change, problems = reopened.set_status("done")
     assert change is None and [p.code for p in problems] == ["not-inside", "missing-doc-label"]
+
+
+def test_an_annotator_who_wrote_nothing_is_not_listed(seed_corpus: Corpus, seed_text: str) -> None:
+    """An app that opened the corpus and was killed leaves only its lock's owner note: that
+    changes nothing `status` or `agree` report (the README's demo outputs stay true)."""
+    from annotator.status import corpus_status
+
+    left = seed_corpus.annotator_dir("zed")
+    left.mkdir(parents=True)
+    (left / ".lock.owner").write_text('{"pid": 1, "host": "h", "since": "then"}', "utf-8")
+    seed_corpus.save_annotation(seed_corpus.new_annotation("alice", "seed", seed_text))
+    assert seed_corpus.annotators() == ["alice"]
+    assert list(corpus_status(seed_corpus)["annotators"]) == ["alice"]
