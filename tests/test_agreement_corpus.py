@@ -163,7 +163,8 @@ def test_bad_files_are_left_out_and_named(pair_corpus: Corpus, seed_text: str) -
 def test_empty_corpus_gives_nulls_with_reasons(corpus: Corpus) -> None:
     for name in ("alice", "bob"):
         corpus.annotator_dir(name).mkdir(parents=True)
-    r = compute_agreement(corpus)
+    # Named: folders without a file are not listed as annotators by default.
+    r = compute_agreement(corpus, ["alice", "bob"])
     assert r["documents"] == 0
     assert r["overall"]["f1_exact"] is None and r["overall"]["f1_exact_reason"]
     assert r["overall"]["alpha_u"] is None and r["overall"]["alpha_u_reason"]
