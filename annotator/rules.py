@@ -740,20 +740,32 @@ def _any_crossing(c_starts: Any, c_ends: Any, starts: Any, ends: Any) -> bool:
     return bool((overlapping & ~inside & ~around).any())
 
 
-def clean_text_pieces(article: Span, spans: list[Span]) -> list[tuple[int, int]]:
-    """The stretches of ``article`` left once the boilerplate spans inside it are cut out.
+#: The labels of an article's header: parts inside the article, never boilerplate. The
+#: article's *body* is its clean text minus these (what the public article-extraction
+#: benchmark's bodies hold); the clean text keeps them.
+PART_LABELS = ("title", "subtitle", "byline", "date")
+#: What the clean text cuts out of an article, and what the body cuts besides.
+CLEAN_CUTS = frozenset({"boilerplate"})
+BODY_CUTS = CLEAN_CUTS | frozenset(PART_LABELS)
+
+
+def clean_text_pieces(
+    article: Span, spans: list[Span], cuts: frozenset[str] = CLEAN_CUTS
+) -> list[tuple[int, int]]:
+    """The stretches of ``article`` left once the spans inside it labelled one of ``cuts``
+    (by default the boilerplate) are cut out.
 
     This is what an extractor learns to produce: the article minus its captions, share
     buttons and related-link boxes.
     """
-    cuts = sorted(
+    cut_spans = sorted(
         (max(s.start, article.start), min(s.end, article.end))
         for s in spans
-        if s.label == "boilerplate" and s.start < article.end and s.end > article.start
+        if s.label in cuts and s.start < article.end and s.end > article.start
     )
     pieces = []
     pos = article.start
-    for start, end in cuts:
+    for start, end in cut_spans:
         if start > pos:
             pieces.append((pos, start))
         pos = max(pos, end)
@@ -763,7 +775,7 @@ def clean_text_pieces(article: Span, spans: list[Span]) -> list[tuple[int, int]]
 
 
 def clean_text_map(
-    text: str, article: Span, spans: list[Span]
+    text: str, article: Span, spans: list[Span], cuts: frozenset[str] = CLEAN_CUTS
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """The article's clean text and how it maps back to the document.
 
@@ -772,7 +784,7 @@ def clean_text_map(
     list of ``(clean_start, doc_start, length)`` segments: ``clean[c:c+n] ==
     text[d:d+n]`` for each, so entity offsets can be carried into the clean text.
     """
-    pieces = clean_text_pieces(article, spans)
+    pieces = clean_text_pieces(article, spans, cuts)
     joined = "".join(text[a:b] for a, b in pieces)
     # Stretches of ``joined`` to keep, as (start, end) in joined coordinates.
     keep: list[tuple[int, int]] = []
@@ -821,6 +833,11 @@ def _line_break_runs(text: str) -> Iterator[tuple[int, int]]:
 def clean_text(text: str, article: Span, spans: list[Span]) -> str:
     """The article's clean text: the article minus the boilerplate inside it."""
     return clean_text_map(text, article, spans)[0]
+
+
+def article_body(text: str, article: Span, spans: list[Span]) -> str:
+    """The article's body: its clean text minus its title, subtitle, byline and date."""
+    return clean_text_map(text, article, spans, BODY_CUTS)[0]
 
 
 # --------------------------------------------------------------------------- may it be done?

@@ -179,21 +179,23 @@ def test_missing_predictions_file_is_a_usage_error(scored_corpus: Corpus, tmp_pa
     )
 
 
-def test_seed_page_gold_body_is_the_clean_article(
+def test_seed_page_gold_body_is_the_article_body(
     seed_corpus: Corpus, seed_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     annotate(seed_corpus, "seed", seed_spans(seed_text))
-    # The whole page as the prediction. The gold body lacks the photo caption, so the only
-    # gold shingles the page misses are the three 4-grams that bridge the cut caption
-    # ("밝혔다 | 체결식에는 LG전자 CTO" ...); the boilerplate around lowers precision.
+    # The whole page as the prediction. The gold body lacks the photo caption and the header
+    # parts, so the only gold shingles the page misses are the 4-grams that bridge a cut: three
+    # across the caption ("밝혔다 | 체결식에는 LG전자 CTO" ...), one across the date
+    # ("기사입력 | 최종수정 2020년06월03일 09") and three across the byline ("09 05 | LG전자가
+    # KT" ...); the boilerplate around lowers precision.
     predictions = write_predictions(
         tmp_path / "p.jsonl", [{"id": "seed", "articleBody": seed_text}]
     )
     code, report = evaluate_json(seed_corpus, predictions, capsys)
     (doc,) = report["per_document"]
     assert code == 0
-    assert doc["fn"] == 3
-    assert doc["recall"] == doc["tp"] / (doc["tp"] + 3)
+    assert doc["fn"] == 7
+    assert doc["recall"] == doc["tp"] / (doc["tp"] + 7)
     assert 0.0 < doc["precision"] < 0.5  # the related-links box is longer than the article
 
 
@@ -217,3 +219,40 @@ def test_the_command_and_the_scoring_tool_average_the_same_way() -> None:
     assert average_scores(docs) == (precision, recall, f1)
     assert overall_scores({"e": DocScore(0, 0, 0)}) == (None, None, None)
     assert average_scores({"e": DocScore(0, 0, 0)}) == (0.0, 0.0, 0.0)
+
+
+TEXT_H = "Headline words here now\nBy Jane Doe\none two three four five\n"
+
+
+def test_the_gold_is_the_body_without_header_lines_unless_asked(
+    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Title and byline are parts inside the article (never boilerplate): the clean text keeps
+    # them, the body (what the benchmark's bodies hold) does not.
+    add_doc(corpus, "h", TEXT_H, None)
+    annotate(
+        corpus,
+        "h",
+        [
+            *whole_article(TEXT_H),
+            _span(TEXT_H, "t", "Headline words here now", "title"),
+            _span(TEXT_H, "y", "By Jane Doe", "byline"),
+        ],
+    )
+    predictions = write_predictions(
+        tmp_path / "p.jsonl", [{"id": "h", "articleBody": "one two three four five"}]
+    )
+    code, report = evaluate_json(corpus, predictions, capsys)
+    (doc,) = report["per_document"]
+    assert code == 0 and report["against"] == "body"
+    # Body "one two three four five": 2 shingles, both predicted.
+    assert (doc["tp"], doc["fp"], doc["fn"]) == (2, 0, 0)
+
+    capsys.readouterr()
+    code = main(
+        ["evaluate", str(corpus.root), "--predictions", str(predictions), "--json",
+         "--against", "clean_text"]
+    )
+    (doc,) = orjson.loads(capsys.readouterr().out)["per_document"]
+    # Clean text: 4 + 3 + 5 = 12 tokens, 9 shingles; the prediction's 2 are among them.
+    assert code == 0 and (doc["tp"], doc["fp"], doc["fn"]) == (2, 0, 7)

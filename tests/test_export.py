@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -206,7 +207,17 @@ def test_jsonl_records_slice_exactly(
     assert set(by_text) == {"LG전자", "KT", "박일평", "종로구", "LG"}
     assert by_text["LG"]["clean_start"] is None
     assert by_text["박일평"]["clean_start"] is not None
-    assert main_article_text(seed["articles"]) == article["clean_text"]
+    assert main_article_text(seed["articles"], "clean_text") == article["clean_text"]
+    # The body leaves the header parts out (title, subtitle, date, the byline that opens the
+    # first paragraph) and keeps the rest of the clean text as it is.
+    body = article["body"]
+    assert main_article_text(seed["articles"]) == body
+    expected = article["clean_text"]
+    for key in ("title", "subtitle", "byline", "date"):
+        assert article[key]["text"] in expected
+        expected = expected.replace(article[key]["text"], "", 1)
+    assert body == re.sub(r"\n{3,}", "\n\n", expected).strip()
+    assert body.startswith("기사입력 : \n\n최종수정 : 2020년06월03일 09:05\n\n = LG전자가")
 
 
 def test_unfinished_and_broken_documents_are_left_out_and_listed(

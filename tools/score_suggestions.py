@@ -6,8 +6,9 @@ DATA_DIR holds ``article-extraction-benchmark/`` and ``readability-test-pages/``
 ``/work/shared/data/README.md``). Each set is imported into a temporary corpus with the
 project's HTML importer, ``annotator suggest`` runs on it, and:
 
-* article-extraction-benchmark (181 pages): the clean text of the suggested main article
-  (``rules.clean_text``: article minus the boilerplate inside it) against ground-truth.json's
+* article-extraction-benchmark (181 pages): the body of the suggested main article
+  (``rules.article_body``: article minus the boilerplate and the title, subtitle, byline and
+  date inside it, as the benchmark's bodies leave those out) against ground-truth.json's
   ``articleBody``, with the benchmark's shingle metric (``annotator.evaluate``); trafilatura
   alone (its raw output on the same decoded HTML, same settings) is scored in the same run
   as the baseline.
@@ -40,7 +41,7 @@ from pathlib import Path
 from annotator.corpus import Corpus
 from annotator.evaluate import score_corpus
 from annotator.model import SUGGESTIONS, DocumentMeta, Span
-from annotator.rules import clean_text, sha256_text
+from annotator.rules import article_body, sha256_text
 from annotator.suggest import suggest_corpus
 
 _PUNCT = string.punctuation + " “”‘’«»–—…·|"
@@ -145,7 +146,7 @@ def main_article_texts(corpus: Corpus, ids: list[str]) -> dict[str, str]:
             continue
         spans = loaded.annotation.spans
         main = [s for s in spans if s.label == "article" and s.attrs.get("role") == "main"]
-        out[doc_id] = clean_text(corpus.read_text(doc_id), main[0], spans) if main else ""
+        out[doc_id] = article_body(corpus.read_text(doc_id), main[0], spans) if main else ""
     return out
 
 

@@ -1,9 +1,11 @@
 """``annotator evaluate CORPUS --predictions FILE.jsonl``: score an article extractor.
 
 Each prediction line is ``{"id": DOC_ID, "articleBody": TEXT}``. The gold body of a
-document is the clean text of its main article(s) (role ``main``; several joined by a blank
-line), from the annotations of ``--source`` that validate and have the requested status,
-exactly as ``annotator export`` would write them.
+document is the ``body`` of its main article(s) (role ``main``; several joined by a blank
+line): the clean text minus the title, subtitle, byline and date, as the benchmark's bodies
+are; ``--against clean_text`` keeps those header lines. Both come from the annotations of
+``--source`` that validate and have the requested status, exactly as ``annotator export``
+writes them.
 
 The metric is the public article-extraction-benchmark's: shingles of 4 ``\\w+`` tokens as
 multisets, TP/FP/FN per document (:func:`annotator.evaluate.score_document`). As in that
@@ -49,12 +51,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "evaluate",
         help="score extractor predictions against the gold article bodies",
         description='Score predicted article bodies (jsonl lines {"id", "articleBody"}) '
-        "against the clean text of each document's main article(s).",
+        "against the body of each document's main article(s).",
     )
     p.add_argument("corpus")
     p.add_argument("--predictions", required=True, type=Path, help="jsonl file of predictions")
     p.add_argument("--source", default=GOLD, help="gold (default) or an annotator name")
     p.add_argument("--status", default="done", help="status(es) to score, comma-separated")
+    p.add_argument(
+        "--against",
+        choices=("body", "clean_text"),
+        default="body",
+        help="the gold text: the article body (default; header lines left out) or the "
+        "clean text (title, subtitle, byline and date kept)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=run)
 
@@ -110,7 +119,7 @@ def read_predictions(path: Path) -> tuple[dict[str, str], list[BadLine], dict[st
 
 
 def gold_bodies(
-    corpus: Corpus, source: str, statuses: tuple[str, ...]
+    corpus: Corpus, source: str, statuses: tuple[str, ...], against: str = "body"
 ) -> tuple[dict[str, str], list[Left]]:
     """The gold article body of each selected document, and the documents left out."""
     entity_names = entity_labels(corpus.scheme)
@@ -124,7 +133,9 @@ def gold_bodies(
             left.append(item)
             continue
         spans = sorted_spans(item.annotation.spans)
-        gold[item.doc_id] = main_article_text(build_articles(item.text, spans, entity_names))
+        gold[item.doc_id] = main_article_text(
+            build_articles(item.text, spans, entity_names), against
+        )
     return gold, left
 
 
@@ -147,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.predictions.is_file():
         raise UsageError(f"{args.predictions}: no such file")
     predictions, bad, _ = read_predictions(args.predictions)
-    gold, left = gold_bodies(corpus, args.source, statuses)
+    gold, left = gold_bodies(corpus, args.source, statuses, args.against)
     scores = {
         doc_id: score_document(body, predictions.get(doc_id, "")) for doc_id, body in gold.items()
     }
@@ -187,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
             {
                 "source": args.source,
                 "predictions": str(args.predictions),
+                "against": args.against,
                 "metric": "article-extraction-benchmark shingles (n=4)",
                 "documents": len(scores),
                 **totals,

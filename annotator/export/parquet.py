@@ -68,6 +68,7 @@ def arrow_schema() -> Any:
             ("byline", part),
             ("date", part),
             ("clean_text", pa.string()),
+            ("body", pa.string()),
             ("clean_map", pa.list_(pa.list_(pa.int64(), 3))),
             ("entities", pa.list_(part)),
         ]

@@ -20,13 +20,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from annotator.model import Annotation, AttrValue, LabelScheme, Span, Status
-from annotator.rules import clean_text_map, sort_spans
+from annotator.rules import BODY_CUTS, PART_LABELS, clean_text_map, sort_spans
 
 # The names the importer (annotator/importers/) reads back, and the derived ones it skips.
 IMPORTED_KEYS = ("id", "url", "text", "spans", "doc_labels", "status", "annotator")
 DERIVED_KEYS = ("articles", "split")
 
-PART_LABELS = ("title", "subtitle", "byline", "date")
 
 
 class _Record(BaseModel):
@@ -78,6 +77,10 @@ class ExportArticle(_Record):
     clean_text: str = Field(
         description="the article minus the boilerplate inside it (what an extractor "
         "should output): pieces joined, runs of 3+ line breaks squeezed to 2, ends stripped"
+    )
+    body: str = Field(
+        description="the clean text minus the title, subtitle, byline and date spans: the "
+        "article's body alone, as the public article-extraction benchmark's bodies are"
     )
     clean_map: list[tuple[int, int, int]] = Field(
         description="(clean_start, doc_start, length) segments: "
@@ -159,11 +162,13 @@ def build_articles(
     if not articles:
         return []
     boilerplate = [s for s in spans if s.label == "boilerplate"]
+    body_cuts = [s for s in spans if s.label in BODY_CUTS]
     starts = list(map(_START, spans))
     out = []
     for article in articles:
         a_start, a_end = article.start, article.end
         clean, segments = clean_text_map(text, article, boilerplate)
+        body = clean_text_map(text, article, body_cuts, BODY_CUTS)[0]
         seg_starts = [d for _, d, _ in segments]
         parts: dict[str, dict[str, Any]] = {}
         entities = []
@@ -188,6 +193,7 @@ def build_articles(
                 "byline": parts.get("byline"),
                 "date": parts.get("date"),
                 "clean_text": clean,
+                "body": body,
                 "clean_map": segments,
                 "entities": entities,
             }
@@ -232,7 +238,7 @@ def build_record(
     }
 
 
-def main_article_text(articles: list[dict[str, Any]]) -> str:
-    """The gold article body an extractor is scored against: the clean text of the
-    main article(s), joined by a blank line."""
-    return "\n\n".join(a["clean_text"] for a in articles if a["role"] == "main")
+def main_article_text(articles: list[dict[str, Any]], field: str = "body") -> str:
+    """What an extractor is scored against: the ``field`` (``body`` or ``clean_text``) of
+    the main article(s), joined by a blank line."""
+    return "\n\n".join(a[field] for a in articles if a["role"] == "main")
