@@ -50,7 +50,7 @@ def _load_extras() -> None:
     # Modules that define exported formats register their record models on import.
     import importlib
 
-    for module in ("annotator.export.records",):
+    for module in ("annotator.export.records", "annotator.rejections"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

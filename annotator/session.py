@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import conflicts
+from annotator.attribute_fill import PageClock, fill_attrs, page_clock
 from annotator.conflicts import CONFLICT_DIR, conflict_path, reload_session
 from annotator.corpus import (
     ABSENT,
@@ -68,6 +69,7 @@ from annotator.journal import (
 )
 from annotator.model import SUGGESTIONS, Annotation, AttrValue, LabelScheme, Span, Status, utc_now
 from annotator.rules import Problem, check_annotation, clean_text, done_problems, sha256_text
+from annotator.text_search import find_all, paragraph_step
 
 # The journal and the conflict helpers moved to their own modules; their names stay
 # importable from here.
@@ -79,6 +81,7 @@ __all__ = [
     "DocumentSession",
     "EditNotSaved",
     "Journal",
+    "Occurrences",
     "Recovery",
     "Replay",
     "SpanIndex",
@@ -276,6 +279,17 @@ def restore_edit(text: str, base: Annotation, replayed: Annotation, changes: int
     if base.status != replayed.status:
         edits.append(SetStatus(replayed.status))
     return Batch(edits, f"restore {changes} unsaved change{'s' * (changes != 1)}")
+
+
+@dataclass
+class Occurrences:
+    """What marking every occurrence of a text would do (planned, not yet run): the spans
+    to add, how many places already hold the same span, and each place refused with the
+    rules a span there would break."""
+
+    spans: list[Span]
+    already: int
+    refused: list[tuple[Span, list[Problem]]]
 
 
 @dataclass
@@ -652,7 +666,8 @@ class DocumentSession:
         index = self.index
         if index.has(label, start, end):
             return None
-        new_attrs = default_attrs(self.scheme, label) if attrs is None else attrs
+        # Attributes the merged spans had (the annotator's) win over those read from the text.
+        carried: dict[str, AttrValue] = {}
         edits: list[Edit] = []
         lo, hi = adjacent_line_bounds(self.text, start, end) if join_lines else (start, end)
         # The index says whether anything overlaps; only then the (list-ordered) merge pass.
@@ -660,51 +675,88 @@ class DocumentSession:
             for other in self.spans:
                 if other.label == label and other.start < hi and lo < other.end:
                     start, end = min(start, other.start), max(end, other.end)
-                    if attrs is None:
-                        new_attrs = {**new_attrs, **other.attrs}
+                    carried.update(other.attrs)
                     edits.append(RemoveSpan(other.id))
+        if attrs is None:
+            # What the span's own text says (a byline's authors, a date's ISO value), in
+            # the same undo step as the mark: confirmed or corrected, never retyped.
+            filled = fill_attrs(self.scheme, label, self.text[start:end], self._page_clock)
+            new_attrs = {**default_attrs(self.scheme, label), **filled, **carried}
+        else:
+            new_attrs = attrs
         span_id = self._next_id()
         edits.append(AddSpan(make_span(self.text, start, end, label, span_id, new_attrs)))
         edit: Edit = edits[0] if len(edits) == 1 else Batch(edits, f"mark {label}")
         return self.run(edit), span_id
+
+    def _page_clock(self) -> PageClock:
+        """What this document's meta says about its time zone (read when a date needs it)."""
+        try:
+            meta = self.corpus.read_meta(self.doc_id)
+        except (CorpusError, OSError, ValueError):
+            meta = None  # no meta, or unreadable: the page says nothing, no zone is added
+        return page_clock(meta)
 
     def mark_lines(self, label: str, start: int, end: int) -> tuple[Change, str] | None:
         """Mark the lines ``[start, end)`` touches (line mode: Shift+B, Shift+A)."""
         a, b = line_range(self.text, start, end)
         return self.mark(label, a, b, trim=True, join_lines=True)
 
-    def mark_occurrences(self, label: str, needle: str, attrs: dict[str, AttrValue] | None = None) -> Change | None:
-        """Label every occurrence of ``needle`` not yet marked, as one undoable edit.
+    def plan_occurrences(
+        self,
+        label: str,
+        needle: str,
+        attrs: dict[str, AttrValue] | None = None,
+        *,
+        whole_words: bool = True,
+    ) -> Occurrences:
+        """Where :meth:`mark_occurrences` would mark ``needle`` as ``label``, without marking.
 
-        Skips places already holding a span of the label, and, when the label's layer or
-        the label forbids overlap, places that would overlap such a span.
+        The needle is found as :func:`annotator.text_search.find_all` finds it (any space
+        separator matches any other; with ``whole_words``, not inside a longer word but
+        followed by Korean particles). A place that already holds the same span is counted
+        in ``already``; one where the span would break a structure rule (overlap in a
+        no-overlap layer, outside the article it belongs in, crossing an edge) is refused,
+        exactly as an accepted suggestion would be.
         """
-        definition = self.scheme.label(label)
-        if definition is None:
+        if self.scheme.label(label) is None:
             raise EditError(f"unknown label {label!r}")
-        layer = self.scheme.layer_of(label)
-        layer_labels = {lb.name for lb in layer.labels} if layer and layer.no_overlap else set()
-        if definition.no_self_overlap:
-            layer_labels.add(label)
-        blockers = [s for s in self.spans if s.label in layer_labels or s.label == label]
-        edits: list[Edit] = []
-        taken: list[tuple[int, int]] = []
-        used = {s.id for s in self.spans}
+        index = self.index
+        used = set(index.by_id)
         base_attrs = default_attrs(self.scheme, label) if attrs is None else attrs
-        for start, end in occurrences(self.text, needle.strip() or needle):
-            same = any(s.label == label and s.start == start and s.end == end for s in blockers)
-            clash = any(
-                s.start < end and start < s.end and (s.label in layer_labels) for s in blockers
-            )
-            if same or clash or any(a < end and start < b for a, b in taken):
+        plan = Occurrences([], 0, [])
+        for start, end in find_all(self.text, needle.strip() or needle, whole_words=whole_words):
+            if index.has(label, start, end):
+                plan.already += 1
                 continue
             span_id = self._next_id(used)
+            span = make_span(self.text, start, end, label, span_id, dict(base_attrs))
+            problems = self._rule_breaks(span, plan.spans)
+            if problems:
+                plan.refused.append((span, problems))
+                continue
             used.add(span_id)
-            edits.append(AddSpan(make_span(self.text, start, end, label, span_id, dict(base_attrs))))
-            taken.append((start, end))
-        if not edits:
+            plan.spans.append(span)
+        return plan
+
+    def mark_planned(self, plan: Occurrences) -> Change | None:
+        """Add the spans of ``plan`` as one undoable edit (None: nothing to add)."""
+        if not plan.spans:
             return None
-        return self.run(Batch(edits, f"mark {len(edits)} × {label}"))
+        label = plan.spans[0].label
+        return self.run(Batch([AddSpan(s) for s in plan.spans], f"mark {len(plan.spans)} × {label}"))
+
+    def mark_occurrences(
+        self,
+        label: str,
+        needle: str,
+        attrs: dict[str, AttrValue] | None = None,
+        *,
+        whole_words: bool = True,
+    ) -> Change | None:
+        """Label every occurrence of ``needle`` not yet marked, as one undoable edit
+        (see :meth:`plan_occurrences` for which occurrences)."""
+        return self.mark_planned(self.plan_occurrences(label, needle, attrs, whole_words=whole_words))
 
     def _label_no_self_overlap(self, label: str) -> bool:
         definition = self.scheme.label(label)
@@ -756,12 +808,18 @@ class DocumentSession:
         )
 
     def move_edge(self, span_id: str, edge: str, direction: int, unit: str = "char") -> Change | None:
-        """Move a span's ``start`` or ``end`` by a character or a word (``direction`` ±1)."""
+        """Move a span's ``start`` or ``end`` by a character, a word or (``unit`` "block") a
+        paragraph: to the next or previous paragraph edge (``direction`` ±1)."""
         span = self.span(span_id)
         if span is None:
             return None
         pos = span.start if edge == "start" else span.end
-        new = word_step(self.text, pos, direction) if unit == "word" else pos + direction
+        if unit == "word":
+            new = word_step(self.text, pos, direction)
+        elif unit == "block":
+            new = paragraph_step(self.text, pos, direction, edge)
+        else:
+            new = pos + direction
         new = max(0, min(len(self.text), new))
         start, end = (new, span.end) if edge == "start" else (span.start, new)
         if end <= start or new == pos:

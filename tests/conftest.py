@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +18,20 @@ from annotator.rules import sha256_text
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = ROOT / "seeds" / "000_2c3ea0c0f783ca12.txt"
 DEMO_CORPUS = ROOT / "corpora" / "demo"
+
+
+def copy_demo_for_review(destination: Path) -> Path:
+    """A copy of the demo corpus where only the seed page has gold.
+
+    Review-mode tests adjudicate alice's and bob's other two documents from scratch (gold
+    starting from their agreement, disagreements still open); the demo's complete gold of
+    those pages (the benchmark's targets) is left out of the copy for that.
+    """
+    shutil.copytree(DEMO_CORPUS, destination, ignore=shutil.ignore_patterns(".lock*", ".journal"))
+    for gold in (destination / "gold").glob("*.json"):
+        if gold.stem != SEED_PATH.stem:
+            gold.unlink()
+    return destination
 
 
 def add_text(corpus: Corpus, doc_id: str, text: str) -> str:

@@ -6,11 +6,13 @@ These tests read the checked-in corpus and its sources only (never ../shared).
 from __future__ import annotations
 
 import gzip
+import html
 import importlib.util
 import json
 import re
 import sys
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -18,8 +20,9 @@ import pytest
 
 from annotator.cli import main as cli_main
 from annotator.corpus import Corpus
+from annotator.evaluate import score_document
 from annotator.model import GOLD, Annotation, Span
-from annotator.rules import clean_text, is_iso_date
+from annotator.rules import PART_LABELS, article_body, clean_text, done_problems, is_iso_date
 from annotator.validate import validate_corpus
 from tests.conftest import DEMO_CORPUS, ROOT, SEED_PATH
 
@@ -67,8 +70,8 @@ def test_demo_corpus_validates(demo: Corpus) -> None:
     problems, counts = validate_corpus(demo)
     assert problems == []
     assert counts["documents"] == len(tool.SOURCE_FILES)
-    # gold of the seed, and seed + two other documents for each of alice and bob
-    assert counts["annotations"] == 1 + 3 + 3
+    # gold of the seed, the AP story and the Yahoo page; the same three for alice and bob
+    assert counts["annotations"] == 3 + 3 + 3
 
 
 def test_validate_command_passes_on_demo(capsys: pytest.CaptureFixture[str]) -> None:
@@ -245,6 +248,229 @@ def test_seed_entities(seed_gold: Annotation) -> None:
         assert len(marked) == main.text.count(name), name
 
 
+# --------------------------------------------------------------------------- gold of the AP and Yahoo pages
+
+AP_ID = "aeb-e7994d550087"
+YAHOO_ID = "rtp-yahoo-4"
+READABILITY = SOURCES / "readability-test-pages"
+
+
+def _main_article(annotation: Annotation) -> Span:
+    mains = [a for a in _spans(annotation, "article") if a.attrs["role"] == "main"]
+    assert len(mains) == 1
+    return mains[0]
+
+
+def _body(demo: Corpus, doc_id: str) -> str:
+    gold = _load(demo, GOLD, doc_id)
+    return article_body(demo.read_text(doc_id), _main_article(gold), gold.spans)
+
+
+@pytest.mark.parametrize("doc_id", [AP_ID, YAHOO_ID])
+def test_new_gold_is_done_and_valid(demo: Corpus, doc_id: str) -> None:
+    gold = _load(demo, GOLD, doc_id)  # loading checks the file against the scheme's rules
+    assert gold.status == "done"
+    assert gold.annotator == GOLD
+    assert gold.doc_labels == {"page_type": "article"}
+    assert done_problems(gold, demo.read_text(doc_id), demo.scheme) == []
+    assert [a.attrs["role"] for a in _spans(gold, "article")] == ["main"]
+
+
+@pytest.mark.parametrize("doc_id", [SEED_ID, AP_ID, YAHOO_ID])
+def test_gold_leaves_no_text_outside_articles_and_boilerplate(demo: Corpus, doc_id: str) -> None:
+    """Complete gold: every visible character is in an article or a boilerplate block."""
+    text = demo.read_text(doc_id)
+    covered = bytearray(len(text))
+    for span in _load(demo, GOLD, doc_id).spans:
+        if span.label in ("article", "boilerplate"):
+            covered[span.start : span.end] = b"\x01" * (span.end - span.start)
+    left = "".join(c for i, c in enumerate(text) if not covered[i] and not c.isspace())
+    assert left == ""
+
+
+@pytest.mark.parametrize("doc_id", [SEED_ID, AP_ID, YAHOO_ID])
+def test_gold_header_parts_are_never_boilerplate(demo: Corpus, doc_id: str) -> None:
+    gold = _load(demo, GOLD, doc_id)
+    boilerplate = _spans(gold, "boilerplate")
+    for part in (s for s in gold.spans if s.label in PART_LABELS):
+        assert any(_inside(part, a) for a in _spans(gold, "article")), part.text
+        assert not any(b.start < part.end and part.start < b.end for b in boilerplate), part.text
+
+
+@pytest.mark.parametrize("doc_id", [SEED_ID, AP_ID, YAHOO_ID])
+def test_gold_entities_are_in_article_text_or_captions(demo: Corpus, doc_id: str) -> None:
+    gold = _load(demo, GOLD, doc_id)
+    entities = [s for s in gold.spans if s.label in ("PER", "ORG", "LOC", "MISC")]
+    assert entities
+    for entity in entities:
+        assert any(_inside(entity, a) for a in _spans(gold, "article")), entity.text
+        around = [b for b in _spans(gold, "boilerplate") if _inside(entity, b)]
+        assert all(b.attrs["kind"] == "caption" for b in around), (entity.text, around)
+
+
+def test_ap_gold_body_matches_the_benchmark(demo: Corpus) -> None:
+    truth = json.loads((SOURCES / "article-extraction-benchmark" / "ground-truth.json").read_text())
+    url = demo.read_meta(AP_ID).url
+    [expected] = [entry["articleBody"] for entry in truth.values() if entry["url"] == url]
+    score = score_document(expected, _body(demo, AP_ID))
+    # The benchmark's body ends with AP's "___" rule, which the gold leaves to the
+    # coverage link after the story: one 4-gram of 648 missed, nothing extra.
+    assert (score.tp, score.fp, score.fn) == (647, 0, 1)
+    assert score.f1 >= 0.95
+    assert round(score.f1, 4) == 0.9992
+
+
+def test_ap_gold_header(demo: Corpus) -> None:
+    gold, meta = _load(demo, GOLD, AP_ID), demo.read_meta(AP_ID)
+    main = _main_article(gold)
+    # The title is the page's og:title, and the <title> less the site's name.
+    [title] = [t for t in _spans(gold, "title") if _inside(t, main)]
+    assert title.text == meta.html_meta["og:title"] == meta.title
+    assert meta.html_meta["title"] == f"{title.text} | Hosted"
+    [byline] = _spans(gold, "byline")
+    assert byline.text == "By DANICA KIRKA and JILL LAWLESS\nAssociated Press"
+    assert byline.attrs == {
+        "authors": ["DANICA KIRKA", "JILL LAWLESS"],
+        "agency": "Associated Press",
+        "location": "LONDON",
+    }
+    # Attributes as printed: each is text of the article (the location is the dateline's).
+    for value in [*byline.attrs["authors"], byline.attrs["agency"], byline.attrs["location"]]:
+        assert value in main.text
+    assert "LONDON (AP) —" in main.text
+    # "EST" is printed, so the value has -05:00: the page's modified_time to the minute.
+    [date] = _spans(gold, "date")
+    assert (date.text, date.attrs["value"]) == (
+        "Nov. 20, 2019 6:02 AM EST",
+        "2019-11-20T06:02-05:00",
+    )
+    modified = datetime.fromisoformat(meta.html_meta["modified_time"]).replace(second=0)
+    assert datetime.fromisoformat(date.attrs["value"]) == modified
+    assert main.start == date.start  # the dated header line opens the article
+
+
+def test_ap_gold_entities(demo: Corpus) -> None:
+    gold = _load(demo, GOLD, AP_ID)
+    main = _main_article(gold)
+    marked = {(s.label, s.text) for s in gold.spans if _inside(s, main)}
+    people = {
+        "Boris Johnson",
+        "Jeremy Corbyn",
+        "Will Moy",
+        "Dominic Raab",
+        "Keir Starmer",
+        "Nick Clegg",
+        "DANICA KIRKA",
+        "JILL LAWLESS",
+        "Johnson",
+        "Corbyn",
+        "Clegg",
+    }
+    assert {("PER", p) for p in people} <= marked
+    orgs = {
+        "Conservative Party",
+        "Labour Party",
+        "Twitter",
+        "Full Fact",
+        "BBC",
+        "EU",
+        "Electoral Commission",
+        "Facebook",
+        "Tories",
+        "ITV",
+        "AP",
+        "Associated Press",
+    }
+    assert {("ORG", o) for o in orgs} <= marked
+    assert {("LOC", p) for p in ("UK", "LONDON", "London", "Britain", "U.K.")} <= marked
+    assert {("MISC", m) for m in ("factcheckUK", "CCHQ Press", "Brexit")} <= marked
+    # Every full mention of the two leaders and of the parties in the article is marked.
+    text = demo.read_text(AP_ID)
+    for label, name in [
+        ("PER", "Johnson"),
+        ("PER", "Corbyn"),
+        ("ORG", "Conservative Party"),
+        ("ORG", "Twitter"),
+        ("LOC", "Britain"),
+    ]:
+        found = [s for s in gold.spans if s.label == label and name in s.text and _inside(s, main)]
+        assert len(found) == text[main.start : main.end].count(name), name
+    # The tag lists under the story name people too, but they are boilerplate: not marked.
+    assert not any(s.label == "PER" and s.start > main.end for s in gold.spans)
+
+
+def _readability_paragraphs(page: str) -> list[str]:
+    markup = (READABILITY / f"{page}.expected.html").read_text("utf-8")
+    paragraphs = re.findall(r"<p>(.*?)</p>", markup, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", p)).strip() for p in paragraphs]
+
+
+def test_yahoo_gold_body_is_readabilitys_article(demo: Corpus) -> None:
+    expected = _readability_paragraphs(YAHOO_ID)
+    assert len(expected) == 9
+    body = _body(demo, YAHOO_ID)
+    # The body is readability's nine paragraphs, with the labels of the two date lines
+    # ("配信", delivered; "最終更新:", last updated), which are not dates themselves.
+    assert [p.strip() for p in body.split("\n\n")] == ["配信", *expected, "最終更新:"]
+    score = score_document("\n\n".join(expected), body)
+    assert score.fn == 0 and score.f1 >= 0.95
+
+
+def test_yahoo_gold_header_against_readability_metadata(demo: Corpus) -> None:
+    gold = _load(demo, GOLD, YAHOO_ID)
+    text = demo.read_text(YAHOO_ID)
+    main = _main_article(gold)
+    metadata = json.loads((READABILITY / f"{YAHOO_ID}.expected-metadata.json").read_text())
+    # readability's title is the headline with the agency and the site's name after it.
+    [title] = _spans(gold, "title")
+    assert title.start == main.start
+    assert metadata["title"] == f"{title.text}（CNET Japan） - Yahoo!ニュース"
+    # The page names no author; the agency is the byline. readability's byline "個人"
+    # ("individuals") is a link of the site's menus: every "個人" of the page is boilerplate.
+    [byline] = _spans(gold, "byline")
+    assert (byline.text, byline.attrs) == ("CNET Japan", {"agency": "CNET Japan"})
+    assert metadata["byline"] == "個人"
+    boilerplate = _spans(gold, "boilerplate")
+    hits = [m.start() for m in re.finditer(metadata["byline"], text)]
+    assert len(hits) == 4
+    assert all(any(b.start <= h and h + 2 <= b.end for b in boilerplate) for h in hits)
+    # Published and last updated; no zone nor year is printed: no offset is invented.
+    dates = _spans(gold, "date")
+    assert [d.text for d in dates] == ["3/9(木) 18:45", "3/9(木) 18:45"]
+    assert text[dates[1].start - 5 : dates[1].start] == "最終更新:"
+    assert dates[1].end == main.end  # the last-updated line closes the article
+    for date in dates:
+        assert date.attrs["value"] == "2017-03-09T18:45"
+        assert datetime.fromisoformat(date.attrs["value"]).tzinfo is None
+    assert not re.search(r"JST|\+09:?00|UTC|GMT", text)
+
+
+def test_yahoo_gold_entities(demo: Corpus) -> None:
+    gold = _load(demo, GOLD, YAHOO_ID)
+    by_text = {s.text: s.label for s in gold.spans if s.label in ("PER", "ORG", "LOC", "MISC")}
+    assert by_text == {
+        "トレンドマイクロ": "ORG",
+        "CNET Japan": "ORG",
+        "フリーWi-Fiプロテクション": "MISC",
+        "iOS": "MISC",
+        "Android": "MISC",
+        "App Store": "MISC",
+        "Google Play": "MISC",
+        "ウイルスバスター モバイル": "MISC",
+        "東京オリンピック・パラリンピック": "MISC",
+        "Trend Micro Smart Protection Network": "MISC",
+        "SPN": "MISC",
+    }
+    # The app's name four times; its servers ("…インフラ") are not the product.
+    app = [s for s in gold.spans if s.text == "フリーWi-Fiプロテクション"]
+    assert len(app) == 4
+    text = demo.read_text(YAHOO_ID)
+    assert all(not text[s.end :].startswith("インフラ") for s in app)
+    # The company's three mentions in title and body; not the one in the related headlines.
+    assert len([s for s in gold.spans if s.text == "トレンドマイクロ"]) == 3
+    assert text.count("トレンドマイクロ") == 4
+
+
 # --------------------------------------------------------------------------- alice and bob
 
 
@@ -392,6 +618,32 @@ def test_a_failed_rebuild_leaves_the_old_corpus_alone(tmp_path: Path) -> None:
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+
+
+@pytest.mark.slow
+def test_a_rebuild_changes_no_file_when_nothing_changed(tmp_path: Path) -> None:
+    """The import's time stamps are carried over, so a rebuild is not a diff of every meta."""
+    out = tmp_path / "demo"
+    tool.build(out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # Pretend the first build was older, so a clock stamp could not match by chance.
+    for path in [out / "corpus.json", *(out / "documents").glob("*.meta.json")]:
+        data = json.loads(path.read_bytes())
+        key = "created" if path.name == "corpus.json" else "imported_at"
+        data[key] = "2020-01-01T00:00:00Z"
+        path.write_bytes(tool.dump_json(data))
+    stamped = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert stamped != before
+    tool.build(out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == stamped
+    # A document whose text changed is a new import, with a new stamp.
+    text = out / "documents" / f"{SEED_ID}.txt"
+    text.write_text(text.read_text("utf-8") + "x", "utf-8")
+    tool.build(out)
+    meta = json.loads((out / "documents" / f"{SEED_ID}.meta.json").read_bytes())
+    assert meta["imported_at"] != "2020-01-01T00:00:00Z"
+    assert json.loads((out / "corpus.json").read_bytes())["created"] == "2020-01-01T00:00:00Z"
 
 
 def test_find_and_show_help_write_the_spec(capsys: pytest.CaptureFixture[str]) -> None:

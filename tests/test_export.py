@@ -745,14 +745,18 @@ def test_demo_corpus_exports(tmp_path: Path) -> None:
     demo = Corpus.open(DEMO_CORPUS)
     result = export_corpus(demo, ExportOptions("jsonl", tmp_path / "demo", allow_incomplete=True))
     records = read_jsonl(tmp_path / "demo" / "data.jsonl")
-    # gold exists only for the seed page (done): one record, its three articles, every span.
-    gold = demo.load_annotation("gold", "000_2c3ea0c0f783ca12")
-    assert gold is not None
-    assert result.exported == 1
+    # gold (done) of three pages: the seed with its three articles, the AP story and the
+    # Yahoo page with one each; every span of each.
+    assert result.exported == 3
     assert [(r["id"], r["status"], len(r["articles"])) for r in records] == [
-        ("000_2c3ea0c0f783ca12", "done", 3)
+        ("000_2c3ea0c0f783ca12", "done", 3),
+        ("aeb-e7994d550087", "done", 1),
+        ("rtp-yahoo-4", "done", 1),
     ]
-    assert len(records[0]["spans"]) == len(gold.annotation.spans)
+    for record in records:
+        gold = demo.load_annotation("gold", record["id"])
+        assert gold is not None
+        assert len(record["spans"]) == len(gold.annotation.spans)
     for record in records:
         ExportRecord.model_validate(record)
         for span in record["spans"]:

@@ -14,7 +14,7 @@ from annotator.corpus import Corpus, CorpusError, LockedError
 from annotator.default_scheme import news_scheme
 from annotator.evaluate import score_document
 from annotator.model import SUGGESTIONS, Annotation, DocumentMeta, LabelScheme, Span
-from annotator.rules import check_annotation, clean_text, sha256_text
+from annotator.rules import article_body, check_annotation, clean_text, sha256_text
 from annotator.suggest import DocInput, suggest_corpus, suggest_text
 from annotator.suggest.align import align_lines
 from annotator.suggest.boilerplate import repeated_lines
@@ -38,6 +38,18 @@ def _one(spans: list[Span], label: str, text: str) -> Span:
     found = [s for s in spans if s.label == label and s.text == text]
     assert len(found) == 1, f"{label} {text!r}: {[(s.label, s.text[:40]) for s in spans]}"
     return found[0]
+
+
+def _no_boilerplate_over_parts(spans: list[Span]) -> None:
+    parts = [s for s in spans if s.label in ("title", "subtitle", "byline", "date")]
+    over = [
+        (b.text, p.text)
+        for b in spans
+        if b.label == "boilerplate"
+        for p in parts
+        if b.start < p.end and p.start < b.end
+    ]
+    assert over == [], f"boilerplate over a title, subtitle, byline or date: {over}"
 
 
 def _covering(spans: list[Span], label: str, start: int, end: int) -> Span:
@@ -77,12 +89,21 @@ def test_seed_byline_email_and_dates(seed_suggestions: tuple[Corpus, str, Annota
     }
     email = _one(annotation.spans, "byline", "sjh@newspim.com")
     assert email.attrs == {"email": "sjh@newspim.com"}
-    published = _one(annotation.spans, "date", "기사입력 : 2020년06월03일 09:03")
-    assert published.attrs == {"value": "2020-06-03T09:03"}
-    modified = _one(annotation.spans, "date", "최종수정 : 2020년06월03일 09:05")
-    assert modified.attrs == {"value": "2020-06-03T09:05"}
-    title = [s for s in annotation.spans if s.label == "title"]
-    assert [t.text for t in title] == ['"인공지능 경쟁력 키우자"...LG전자-KT-LG유플러스, 맞손']
+    # The date span is just the date, never its label "기사입력 : " (as in the seed's gold).
+    dates = [(s.start, s.end, s.text, s.attrs) for s in annotation.spans if s.label == "date"]
+    assert dates[:2] == [
+        (85, 102, "2020년06월03일 09:03", {"value": "2020-06-03T09:03"}),
+        (111, 128, "2020년06월03일 09:05", {"value": "2020-06-03T09:05"}),
+    ]
+    title = [(s.start, s.end, s.text) for s in annotation.spans if s.label == "title"]
+    assert title == [(41, 76, '"인공지능 경쟁력 키우자"...LG전자-KT-LG유플러스, 맞손')]
+    # The photo credit "[사진=LG]" is no byline.
+    bylines = [(s.start, s.end) for s in annotation.spans if s.label == "byline"]
+    assert bylines[:2] == [(202, 217), (1708, 1723)]
+    assert not any(s.label == "byline" and "사진" in s.text for s in annotation.spans)
+    # Title, date and byline lines are parts inside the article, never boilerplate.
+    _no_boilerplate_over_parts(annotation.spans)
+    assert [(s.start, s.end) for s in annotation.spans if s.label == "boilerplate" and s.start < 341] == [(0, 39)]
 
 
 def test_seed_navigation_footer_and_teasers(seed_suggestions: tuple[Corpus, str, Annotation]) -> None:
@@ -105,15 +126,17 @@ def test_seed_navigation_footer_and_teasers(seed_suggestions: tuple[Corpus, str,
     assert _one(spans, "byline", "[서울=뉴스핌] 윤채영 기자").attrs["authors"] == ["윤채영"]
     assert _one(spans, "date", "2025-07-24 13:54").attrs == {"value": "2025-07-24T13:54"}
 
-    # The main article runs from the title to the reporter's e-mail; its clean text is the
-    # body without the header lines and the photo caption.
-    assert main_article.text.startswith('"인공지능 경쟁력 키우자"')
-    assert main_article.text.endswith("sjh@newspim.com")
+    # The main article runs from the title to the reporter's e-mail; its clean text keeps
+    # the header lines (parts inside it), its body (clean text minus the parts) keeps only
+    # the date labels of those lines, as the seed's gold does; the photo caption is out.
+    assert (main_article.start, main_article.end) == (41, 1723)
     clean = clean_text(text, main_article, spans)
-    assert clean.startswith("'AI 사업협력' MOU 체결")
+    assert clean.startswith('"인공지능 경쟁력 키우자"...LG전자-KT-LG유플러스, 맞손\n\n기사입력 : 2020년06월03일 09:03')
+    body = article_body(text, main_article, spans)
+    assert body.startswith("기사입력 : \n\n최종수정 : \n\n'AI 사업협력' MOU 체결")
     assert "LG 트윈타워 [사진=LG]" not in clean
-    assert "기사입력" not in clean
     assert "[서울=뉴스핌] 심지혜 기자 = LG전자가 KT" in clean
+    assert " = LG전자가 KT" in body and "심지혜 기자" not in body
     caption = _one(spans, "boilerplate", "LG 트윈타워 [사진=LG]")
     assert caption.attrs["kind"] == "caption"
 
@@ -269,7 +292,8 @@ def test_extractor_output_becomes_article_minus_boilerplate() -> None:
     assert method == "extractor"
     spans = annotation.spans
     main_article = _one(spans, "article", text[text.index("A quiet") : text.index("centre.") + 7])
-    assert clean_text(text, main_article, spans) == extracted.replace("\n", "\n\n")
+    # The title and byline lines are parts inside the article: its body is the extractor's.
+    assert article_body(text, main_article, spans) == extracted.replace("\n", "\n\n")
     assert _one(spans, "title", "A quiet town gets a new bridge")
     assert _one(spans, "byline", "By Jane Doe").attrs == {"authors": ["Jane Doe"]}
     assert _one(spans, "boilerplate", "Sponsored").attrs["kind"] == "advertisement"
@@ -391,7 +415,7 @@ def test_html_pages_match_the_ground_truth(corpus: Corpus, tmp_path: Path) -> No
         spans = _suggested(corpus, ids[key]).spans
         main_article = [s for s in spans if s.label == "article" and s.attrs["role"] == "main"]
         assert len(main_article) == 1
-        score = score_document(entry["articleBody"], clean_text(text, main_article[0], spans))
+        score = score_document(entry["articleBody"], article_body(text, main_article[0], spans))
         assert score.f1 >= 0.95, (key, score)
 
 
@@ -542,7 +566,11 @@ def test_title_above_a_teaser_box_and_byline_with_its_date_left_out() -> None:
     # The byline element's date is the date's own span, not part of the byline.
     assert _one(spans, "byline", "By Jane Doe").attrs == {"authors": ["Jane Doe"]}
     assert _one(spans, "date", "March 11, 2015 3:46 PM").attrs == {"value": "2015-03-11T15:46"}
-    assert clean_text(text, article, spans) == extracted.replace("\n", "\n\n")
+    assert article_body(text, article, spans) == extracted.replace("\n", "\n\n")
+    # What the header line holds besides the byline and the date is header boilerplate;
+    # no boilerplate covers the title, the byline or the date.
+    assert _one(spans, "boilerplate", "Follow @janedoe").attrs == {"kind": "header"}
+    _no_boilerplate_over_parts(spans)
 
 
 def test_byline_just_above_the_article_widens_it() -> None:
@@ -563,7 +591,8 @@ def test_byline_just_above_the_article_widens_it() -> None:
     article = next(s for s in spans if s.label == "article")
     assert article.start == text.index(line)
     assert _one(spans, "title", "Whales come ashore")
-    assert clean_text(text, article, spans) == extracted
+    assert article_body(text, article, spans) == extracted
+    _no_boilerplate_over_parts(spans)
 
 
 def test_a_name_in_prose_or_a_breadcrumb_is_no_byline() -> None:

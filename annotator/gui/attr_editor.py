@@ -8,13 +8,24 @@ changes; a combo's value when it is picked. So what is typed reaches the session
 journal, without Enter: a crash loses at most the last fraction of a second of typing. The
 commits of one field in a row are one undo step (the session merges them). An invalid value
 is still kept, so nothing typed is lost, and "done" then lists it as a problem.
+
+When a value is chosen in a combo box or Enter is pressed in a field, :attr:`done` asks the
+window to give the focus back to the text: a combo box left focused took the next keys
+(Ctrl+Home turned a caption into "navigation"). Letters typed in a focused combo box pick
+its items instead of running the label keys.
+
+Right after a span is marked, :meth:`offer_choices` offers its first choice attribute to the
+keyboard (:mod:`annotator.gui.attribute_keys`: the digits 1..9 in the text); the offer
+lasts while that span stays current with that label.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from annotator.model import AttributeDef, AttrValue, LabelScheme, Span
@@ -36,6 +47,20 @@ def parse_value(attr: AttributeDef, raw: str) -> AttrValue | None:
     return raw or None
 
 
+@dataclass(frozen=True, slots=True)
+class ChoiceOffer:
+    """A choice attribute of the span just marked, offered to the keyboard."""
+
+    span_id: str
+    label: str
+    attr: AttributeDef
+    value: AttrValue | None
+
+    @property
+    def values(self) -> list[str]:
+        return list(self.attr.values or [])
+
+
 def format_value(value: AttrValue | None) -> str:
     if value is None:
         return ""
@@ -45,6 +70,10 @@ def format_value(value: AttrValue | None) -> str:
 class AttributeEditor(QWidget):
     #: (span id, attribute name, value or None to remove)
     attrChanged = Signal(str, str, object)
+    #: A value was chosen (combo box) or confirmed (Enter): the text takes the focus back.
+    done = Signal()
+    #: The choice offered to the keyboard changed: a :class:`ChoiceOffer`, or None (no offer).
+    choicesOffered = Signal(object)
 
     def __init__(self, scheme: LabelScheme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,12 +92,18 @@ class AttributeEditor(QWidget):
         self._commit_timer.setSingleShot(True)
         self._commit_timer.setInterval(COMMIT_MS)
         self._commit_timer.timeout.connect(self.commit_pending)
+        #: The span shown may not be edited: nothing is offered to the digit keys then.
+        self.read_only = False
+        #: The choice attribute the digit keys set (None: they do nothing).
+        self.offer: ChoiceOffer | None = None
 
     def set_span(self, span: Span | None, read_only: bool = False) -> None:
         """Show ``span``'s attributes (rebuilding the fields only when its label changed)."""
         if span is None or span.id != self.span_id:
             # What was typed for the previous span goes to that span, not the next one.
             self.commit_pending()
+        self.read_only = read_only
+        self._follow_offer(span)
         if span is None:
             self._rebuild(None)
             self.span_id = None
@@ -97,6 +132,50 @@ class AttributeEditor(QWidget):
         finally:
             self._loading = False
 
+    # ------------------------------------------------------------------ keyboard choices
+
+    def offer_choices(self, span: Span | None) -> ChoiceOffer | None:
+        """Offer ``span``'s first choice attribute to the digit keys (the span just marked)."""
+        offer = None
+        definition = self.scheme.label(span.label) if span is not None else None
+        attr = next((a for a in definition.attrs if a.type == "choice"), None) if definition else None
+        if span is not None and attr is not None and not self.read_only:
+            offer = ChoiceOffer(span.id, span.label, attr, span.attrs.get(attr.name))
+        self._set_offer(offer)
+        return offer
+
+    def end_offer(self) -> None:
+        """The digit keys stop setting the choice (another key acted)."""
+        self._set_offer(None)
+
+    def choose(self, number: int) -> str | None:
+        """Set the offered attribute to its ``number``-th value (1-based); the value set, or
+        None when nothing is offered or there is no such value."""
+        offer = self.offer
+        if offer is None or not 1 <= number <= len(offer.values):
+            return None
+        value = offer.values[number - 1]
+        self.attrChanged.emit(offer.span_id, offer.attr.name, value)
+        return value
+
+    def _follow_offer(self, span: Span | None) -> None:
+        """The offer lasts while its span is current with its label; it shows the new value."""
+        offer = self.offer
+        if offer is None:
+            return
+        if span is None or span.id != offer.span_id or span.label != offer.label or self.read_only:
+            self._set_offer(None)
+        elif span.attrs.get(offer.attr.name) != offer.value:
+            self._set_offer(ChoiceOffer(span.id, span.label, offer.attr, span.attrs.get(offer.attr.name)))
+
+    def _set_offer(self, offer: ChoiceOffer | None) -> None:
+        if offer == self.offer:
+            return
+        self.offer = offer
+        self.choicesOffered.emit(offer)
+
+    # ------------------------------------------------------------------ fields
+
     def _rebuild(self, label: str | None) -> None:
         while self._layout.rowCount() > 1:
             self._layout.removeRow(1)
@@ -114,6 +193,9 @@ class AttributeEditor(QWidget):
                 values = list(attr.values or [])
                 widget.addItems(values if attr.required else [NO_VALUE, *values])
                 widget.currentTextChanged.connect(lambda _t, a=attr: self._commit(a))
+                # Chosen by the user (a letter, the pop-up, an arrow key): back to the text.
+                widget.activated.connect(lambda _i: self.done.emit())
+                widget.installEventFilter(self)
             else:
                 widget = QLineEdit(self)
                 widget.setClearButtonEnabled(True)
@@ -127,6 +209,7 @@ class AttributeEditor(QWidget):
                 # Typed (not set by set_span): committed when the typing pauses.
                 widget.textEdited.connect(lambda _t, a=attr: self._typed(a))
                 widget.editingFinished.connect(lambda a=attr: self._finished(a))
+                widget.returnPressed.connect(lambda a=attr: self._confirmed(a))
             widget.setObjectName(f"attr_{attr.name}")
             widget.setToolTip(attr.description or attr.type)
             self.fields[attr.name] = widget
@@ -145,6 +228,26 @@ class AttributeEditor(QWidget):
             self.commit_pending()  # another field: the first one's text goes first
         self._pending = attr
         self._commit_timer.start()
+
+    def _confirmed(self, attr: AttributeDef) -> None:
+        """Enter in a field: the value is committed and the text takes the focus back."""
+        self._finished(attr)
+        self.done.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A letter typed in a focused combo box picks its item ("c": caption): without this,
+        # the window's label keys would take it ("a" relabelled the span as an article).
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(watched, QComboBox)
+            and isinstance(event, QKeyEvent)
+            and event.text().isprintable()
+            and event.text().strip()
+            and not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        ):
+            event.accept()
+            return True
+        return False
 
     def _finished(self, attr: AttributeDef) -> None:
         if self._pending is attr:

@@ -55,6 +55,10 @@ Kind = Literal["text", "count", "score"]
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 #: The role holding a cell's column kind: only "score" cells are drawn as bars.
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The header's role holding its column's kind (the columns' widths depend on it).
+KIND_HEADER_ROLE = KIND_ROLE
+#: Score columns are at least this wide, however short their header and numbers.
+MIN_BAR_WIDTH = 80
 BAR_COLOR = QColor("#81c784")
 LOW_COLOR = QColor("#e57373")
 
@@ -131,9 +135,34 @@ class FigureTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].header
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == KIND_HEADER_ROLE:
+            return column.kind
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole header (a narrow column elides it) and what the figure measures.
+            hint = HEADER_HINTS.get(column.key.split(".")[0])
+            return f"{column.header}: {hint}" if hint else column.header
         return None
+
+
+#: What a column measures, by its key (before any "."), shown in the header's tooltip.
+HEADER_HINTS = {
+    "f1_exact": "F1 of spans matching exactly (same label, same start and end)",
+    "f1_overlap": "F1 of spans of the same label that overlap",
+    "precision_exact": "precision of exact matches",
+    "recall_exact": "recall of exact matches",
+    "alpha_u": "Krippendorff's unitized alpha over the characters",
+    "kappa": "chance-corrected agreement on each character's label, per layer",
+    "n": "spans this annotator marked",
+    "unmatched_spans": "spans with no exact match in the other annotation",
+    "doc_labels_differing": "document labels (page type) the annotators set differently",
+    "disputed_chars": "characters labelled differently",
+    "chars": "characters in the document",
+}
 
 
 class BarDelegate(QStyledItemDelegate):
@@ -334,6 +363,21 @@ class FiguresPane(QWidget):
         # One pair is the overall figures again: the pair table only shows for three or more.
         self.pair_table.setVisible(len(result["annotators"]) > 2)
         self.disputed_model.set_rows(result.get("disputed", []))
+        self.fit_columns()
+
+    def tables(self) -> list[QTableView]:
+        return [self.overall_table, self.label_table, self.pair_table, self.disputed_table]
+
+    def fit_columns(self) -> None:
+        """Every column as wide as its header and its cells: no header is elided ("F1 ex…");
+        a table narrower than its columns scrolls sideways instead."""
+        for table in self.tables():
+            table.resizeColumnsToContents()
+            model = table.model()
+            for column in range(model.columnCount()):
+                # A bar needs some length to be read against its neighbours.
+                if model.headerData(column, Qt.Orientation.Horizontal, KIND_HEADER_ROLE) == "score":
+                    table.setColumnWidth(column, max(table.columnWidth(column), MIN_BAR_WIDTH))
 
     def show_error(self, message: str) -> None:
         self.summary.setText(message)

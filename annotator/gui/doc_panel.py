@@ -44,7 +44,10 @@ class DocumentPanel(QWidget):
         self.problem_list.setObjectName("problem_list")
         self.problem_list.itemActivated.connect(self._on_problem)
         self.problem_list.itemClicked.connect(self._on_problem)
-        form.addRow(QLabel("problems (must be none for done):"))
+        # Wrapped: a long label would hold the whole dock wider than the text can spare.
+        heading = QLabel("problems (must be none for done):", self)
+        heading.setWordWrap(True)
+        form.addRow(heading)
         form.addRow(self.problem_list)
 
     def show_annotation(self, annotation: Annotation, read_only: bool) -> None:

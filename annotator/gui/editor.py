@@ -106,6 +106,15 @@ class DocumentEditor(QObject):
         self._problems_stale = False
         self._check_problems = True
         self._warning: QMessageBox | None = None
+        #: Set while the editor itself moves the span list's selection (or the list's rows
+        #: change under it): only the user's moves make a span current.
+        self._moving_row = False
+        # Arrow keys in the span list make the span under the selection current as it moves,
+        # not only on Enter. (The table shows the span model: set here if not yet, since the
+        # selection model to follow is the one that comes with it.)
+        if span_table.model() is not span_model:
+            span_table.setModel(span_model)
+        span_table.selectionModel().currentRowChanged.connect(self._on_row_moved)
         preview.installEventFilter(self)
         doc_panel.installEventFilter(self)
 
@@ -122,7 +131,11 @@ class DocumentEditor(QObject):
         self.session = session
         self.current_span = None
         self.view.set_document(session.text, session.spans, self.scheme)
-        self.span_model.set_spans(session.spans)
+        self._moving_row = True
+        try:
+            self.span_model.set_spans(session.spans)
+        finally:
+            self._moving_row = False
         self.attr_editor.set_span(None)
         self.sessionShown.emit(session)
         self.refresh_doc_panel()
@@ -185,7 +198,12 @@ class DocumentEditor(QObject):
             return
         if change.spans_changed:
             self.view.update_spans(session.spans, change)
-            self.span_model.refresh(session.spans, change, session.span)
+            # A removed row moves the list's current row to a neighbour: not the user's move.
+            self._moving_row = True
+            try:
+                self.span_model.refresh(session.spans, change, session.span)
+            finally:
+                self._moving_row = False
             self.spansChanged.emit()
         if current is not None:
             self.set_current_span(current)
@@ -259,16 +277,29 @@ class DocumentEditor(QObject):
     def _select_span_row(self, span_id: str | None) -> None:
         row = self.span_model.row_of(span_id)
         selection = self.span_table.selectionModel()
-        if row is None:
-            selection.clearSelection()
-            return
-        index = self.span_model.index(row, 0)
-        selection.setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        self._moving_row = True
+        try:
+            if row is None:
+                selection.clearSelection()
+                return
+            index = self.span_model.index(row, 0)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            self._moving_row = False
         self.span_table.scrollTo(index)
+
+    def _on_row_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The span list's current row moved (arrow keys, Page Down, a click): its span
+        becomes current as the selection goes, the text following it."""
+        if self._moving_row or not current.isValid():
+            return
+        span = self.span_model.span_at(current.row())
+        if span is not None and span.id != self.current_span:
+            self.on_span_row(current)
 
     def on_span_row(self, index: QModelIndex) -> None:
         """A click in the span list: that span becomes current, the cursor goes to its start."""

@@ -1,5 +1,9 @@
 """The find bar under the text (Ctrl+F): type to search, Enter / F3 next, Shift+Enter /
-Shift+F3 previous, Escape closes and gives the focus back to the text."""
+Shift+F3 previous, Escape closes and gives the focus back to the text.
+
+A typed space also finds no-break spaces (see :mod:`annotator.text_search`); the bar shows
+which match is selected out of how many, and the view highlights them all while it is open.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolBu
 class FindBar(QWidget):
     #: (needle, backward, case sensitive, incremental: search again from the match's start)
     findRequested = Signal(str, bool, bool, bool)
+    #: The needle was erased: nothing to highlight any more.
+    cleared = Signal()
     closed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -22,10 +28,11 @@ class FindBar(QWidget):
         self.edit.setObjectName("find_edit")
         self.edit.setClearButtonEnabled(True)
         self.edit.returnPressed.connect(lambda: self.find(backward=False))
-        self.edit.textEdited.connect(lambda _t: self.find(backward=False, incremental=True))
+        self.edit.textEdited.connect(self._on_edited)
         self.edit.installEventFilter(self)
         layout.addWidget(self.edit, 1)
         self.case = QCheckBox("Match case", self)
+        self.case.toggled.connect(lambda _on: self.find(backward=False, incremental=True))
         layout.addWidget(self.case)
         for text, backward in (("Previous", True), ("Next", False)):
             button = QToolButton(self)
@@ -56,8 +63,21 @@ class FindBar(QWidget):
         if needle:
             self.findRequested.emit(needle, backward, self.case.isChecked(), incremental)
 
-    def show_result(self, found: bool) -> None:
-        self.result.setText("" if found else "not found")
+    def _on_edited(self, text: str) -> None:
+        if text:
+            self.find(backward=False, incremental=True)
+        else:
+            self.show_result(True)
+            self.cleared.emit()
+
+    def show_result(self, found: bool, index: int = -1, count: int = 0) -> None:
+        """Found or not; ``index`` (0-based) of ``count`` matches is the selected one."""
+        if not found:
+            self.result.setText("not found")
+        elif count:
+            self.result.setText(f"{index + 1} of {count}")
+        else:
+            self.result.setText("")
         self.edit.setStyleSheet("" if found else "QLineEdit { background: #ffd6d6; }")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -5,8 +5,9 @@ small modules, each adding its own QActions (so menus, palette and shortcuts hel
 editor (the open session, the current span, refreshing views from each edit's Change),
 marking, suggestion_controller, persistence (saving, conflicts, title), navigation and
 doc_browser (the document list), document_controller (page type, status), view_controls
-(find, zoom, layers). The methods at the end are the window's public surface for review
-mode and the tests; each hands over to a controller.
+(find, zoom, layers), side_panels (docks that give way to the text, Ctrl+B). The methods at
+the end are the window's public surface for review mode and the tests; each hands over to a
+controller.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from annotator.corpus import AnnotatorLock, Corpus
 from annotator.edits import Change
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.attr_editor import AttributeEditor
+from annotator.gui.attribute_keys import ChoiceKeys
 from annotator.gui.doc_browser import DocumentBrowser
 from annotator.gui.doc_panel import DocumentPanel
 from annotator.gui.document_controller import DocumentController
@@ -39,6 +41,7 @@ from annotator.gui.navigation import DocumentNavigator, SessionFactory
 from annotator.gui.palette import LabelPalette
 from annotator.gui.persistence import AUTOSAVE_MS, PersistenceController, ask_conflict_dialog
 from annotator.gui.shortcuts_help import ShortcutsDialog
+from annotator.gui.side_panels import SidePanels
 from annotator.gui.span_table import SpanTableModel
 from annotator.gui.suggestion_controller import SuggestionController
 from annotator.gui.tables import configure_table
@@ -117,6 +120,7 @@ class MainWindow(QMainWindow):
         self.suggestions = SuggestionController(self.editor, self.view, self)
         self.documents = DocumentController(self.editor, self.navigator, self)
         self.view_controls = ViewController(self.view, self.find_bar, self.statusBar(), self)
+        self.side_panels = SidePanels(self, self.view)
         self.suggestion_cursor = self.suggestions.cursor
 
         self._build_actions()
@@ -197,6 +201,7 @@ class MainWindow(QMainWindow):
         self.documents.add_actions(self.registry)
         self.navigator.add_actions(self.registry)
         self.view_controls.add_actions(self.registry, self.corpus.scheme)
+        self.side_panels.add_actions(self.registry)
         a("Go to the text", ["Ctrl+J"], self.view.setFocus, "Focus")
         a("Go to the document filter", ["Ctrl+L"], self.browser.focus_filter, "Focus")
         a("Go to the span list", ["Ctrl+K"], self.span_table.setFocus, "Focus")
@@ -223,9 +228,12 @@ class MainWindow(QMainWindow):
         # The clean text shares a tab with the document panel: both are read now and then.
         self.tabifyDockWidget(self.doc_dock, self.preview_dock)
         self.doc_dock.raise_()
-        self.resizeDocks([self.docs_dock, self.palette_dock], [360, 380], Qt.Orientation.Horizontal)
         docks = (self.docs_dock, self.palette_dock, self.spans_dock, self.attrs_dock,
                  self.doc_dock, self.preview_dock)
+        # Narrow enough for a laptop; SidePanels shrinks them further when the window is
+        # small, so the text keeps most of the width.
+        self.side_panels.set_minimum_widths(list(docks))
+        self.resizeDocks([self.docs_dock, self.palette_dock], [300, 340], Qt.Orientation.Horizontal)
         self.registry.build_menus(self.menuBar(), {"View": [d.toggleViewAction() for d in docks]})
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -257,6 +265,8 @@ class MainWindow(QMainWindow):
         self.span_table.clicked.connect(editor.on_span_row)
         self.span_table.activated.connect(editor.on_span_row)
         self.attr_editor.attrChanged.connect(self.marking.set_attr)
+        # Digits set the choice of the span just marked; a value set gives the text the focus.
+        self.choice_keys = ChoiceKeys(self.view, self.attr_editor, self.palette, self.message, self)
         self.doc_panel.docLabelChosen.connect(self.documents.set_doc_label)
         self.doc_panel.statusChosen.connect(self.documents.set_status)
         self.doc_panel.problemActivated.connect(editor.on_problem)

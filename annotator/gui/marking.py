@@ -17,10 +17,11 @@ from annotator.edits import Change
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.attr_editor import AttributeEditor
 from annotator.gui.editor import DocumentEditor
+from annotator.gui.mark_all_dialog import MarkAllDialog
 from annotator.gui.palette import swatch
 from annotator.gui.textview import SpanTextView
-from annotator.model import AttrValue
-from annotator.session import DocumentSession
+from annotator.model import AttrValue, Span
+from annotator.session import DocumentSession, Occurrences
 
 #: A session call that marks: what changed and the new span's id (None: nothing to mark).
 MarkEdit = Callable[[DocumentSession], tuple[Change, str] | None]
@@ -45,23 +46,26 @@ class MarkingController(QObject):
         self.label_actions: dict[str, QAction] = {}
         self.line_actions: dict[str, QAction] = {}
         self.trim_action: QAction | None = None
+        #: The last Ctrl+M confirmation (tests answer it).
+        self.mark_all_dialog: MarkAllDialog | None = None
 
     def add_actions(self, registry: ActionRegistry) -> None:
         a = registry.add
         for label in self.editor.scheme.labels():
             key = [label.key] if label.key else []
-            act = a(f"Mark {label.name}", key, lambda n=label.name: self.mark_label(n), "Marking")
+            act = a(f"Mark {label.name}", key, lambda n=label.name: self.mark_label_or_region(n), "Marking")
             act.setIcon(swatch(label.color))
             act.setIconText(f"{label.name} ({label.key})" if label.key else label.name)
             act.setToolTip(
-                f"{label.description or label.name} — mark the selection, or relabel the current span"
+                f"{label.description or label.name} — mark the selection (from the set mark, "
+                "Ctrl+Space, when one is set), or relabel the current span"
             )
             self.label_actions[label.name] = act
             line_key = [f"Shift+{label.key.upper()}"] if label.key else []
             self.line_actions[label.name] = a(
                 f"Mark line(s) as {label.name}",
                 line_key,
-                lambda n=label.name: self.mark_lines(n),
+                lambda n=label.name: self.mark_lines_or_region(n),
                 "Line mode",
             )
         self.trim_action = a(
@@ -103,6 +107,7 @@ class MarkingController(QObject):
           lambda: v.move_blocks(1, extend=True), "Line mode")
         a("Extend selection to the previous block", ["Ctrl+Shift+Up"],
           lambda: v.move_blocks(-1, extend=True), "Line mode")
+        self._add_region_actions(registry)
 
     # ------------------------------------------------------------------ marking
 
@@ -114,7 +119,10 @@ class MarkingController(QObject):
         if start == end:
             current = self.editor.current_span
             if current is not None:
-                self.editor.run(lambda s: s.relabel(current, label))
+                session = self.editor.session
+                if self.editor.run(lambda s: s.relabel(current, label)) is not None:
+                    # Relabelled as boilerplate (say): its kind is a digit away.
+                    self.attr_editor.offer_choices(session.span(current))
             else:
                 self.message(f"Select some text first, then press the key of {label}")
             return
@@ -148,23 +156,114 @@ class MarkingController(QObject):
         # The selection collapses first: the new span, not the selection, is what is current.
         self.view.select_cp(collapse_at, collapse_at)
         self.editor.apply(change, current=span_id)
+        # A choice attribute (boilerplate kind, article role) is now a digit away.
+        self.attr_editor.offer_choices(session.span(span_id))
 
     def mark_all_occurrences(self) -> None:
+        """Ctrl+M: say how many occurrences of the current span's text would be marked
+        (whole words by default), and mark them, in one undo step, once confirmed."""
         session = self.editor.session
         span = session.span(self.editor.current_span) if session else None
-        if span is None:
+        if session is None or span is None:
             self.message("Mark one occurrence first (it becomes the current span), then Ctrl+M")
             return
-        change = self.editor.run(
-            lambda s: s.mark_occurrences(span.label, span.text, attrs=dict(span.attrs)), span.id
-        )
-        if change is None:
-            self.message(f"No other unmarked occurrence of {span.text[:30]!r}")
+        attrs = dict(span.attrs)
+
+        def plan_for(whole_words: bool) -> Occurrences:
+            return session.plan_occurrences(span.label, span.text, attrs, whole_words=whole_words)
+
+        if self.mark_all_dialog is not None:
+            self.mark_all_dialog.deleteLater()
+        dialog = MarkAllDialog(span.text, span.label, plan_for, self.view.window())
+        dialog.accepted.connect(lambda: self._mark_all_confirmed(span, attrs, dialog.whole_words()))
+        # Confirmed or not, the keys go on to the text.
+        dialog.finished.connect(lambda _result: self._back_to_text())
+        self.mark_all_dialog = dialog
+        # open(), not exec(): window-modal without a nested event loop.
+        dialog.open()
+
+    def _back_to_text(self) -> None:
+        self.view.window().activateWindow()
+        self.view.setFocus()
+
+    def _mark_all_confirmed(self, span: Span, attrs: dict[str, AttrValue], whole_words: bool) -> None:
+        session = self.editor.session
+        if session is None or session.span(span.id) is None:
             return
-        count = len(change.added)
-        self.message(
-            f"Marked {count} more occurrence{'s' * (count != 1)} of {span.text[:30]!r} as {span.label}"
+        # Planned again: the same answer as shown unless something changed meanwhile.
+        plan = session.plan_occurrences(span.label, span.text, attrs, whole_words=whole_words)
+        what = f"{span.text[:30]!r} as {span.label}"
+        notes = []
+        if plan.refused:
+            first, problems = plan.refused[0]
+            notes.append(
+                f"{len(plan.refused)} refused by the rules (first at {first.start}: {problems[0].message})"
+            )
+        if plan.already:
+            notes.append(f"{plan.already} already marked")
+        tail = "; " + "; ".join(notes) if notes else ""
+        if not plan.spans:
+            self.message(f"No other unmarked occurrence of {what}{tail}")
+            return
+        if self.editor.run(lambda s: s.mark_planned(plan), span.id) is None:
+            return  # refused by the session: the editor said why
+        count = len(plan.spans)
+        self.message(f"Marked {count} more occurrence{'s' * (count != 1)} of {what}{tail}")
+
+    # ------------------------------------------------------------------ long regions
+
+    def _add_region_actions(self, registry: ActionRegistry) -> None:
+        a = registry.add
+        a(
+            "Set the mark here (then a label's key marks from the mark to the cursor)",
+            ["Ctrl+Space"], self.toggle_mark, "Marking",
         )
+        for text, keys, edge, direction in (
+            ("Move span end a paragraph down", "Alt+PgDown", "end", 1),
+            ("Move span end a paragraph up", "Alt+PgUp", "end", -1),
+            ("Move span start a paragraph down", "Alt+Shift+PgDown", "start", 1),
+            ("Move span start a paragraph up", "Alt+Shift+PgUp", "start", -1),
+        ):
+            a(text, [keys], lambda e=edge, d=direction: self.move_edge(e, d, "block"), "Spans")
+
+    def toggle_mark(self) -> None:
+        """Ctrl+Space: set the mark at the cursor (again at the same place: drop it)."""
+        if self.editor.session is None:
+            return
+        pos = self.view.cursor_cp()
+        if self.view.mark_position() == pos:
+            self.view.set_mark(None)
+            self.message("Mark dropped")
+            return
+        self.view.set_mark(pos)
+        self.message(
+            "Mark set: go to the other end (find, click, jump), then press a label's key to mark "
+            "from the mark (Shift+key: whole lines); Escape drops it"
+        )
+
+    def _select_from_mark(self) -> bool:
+        """With a mark set, select from it to the cursor (through the selection, if any)
+        and drop the mark; False when no mark is set."""
+        mark = self.view.mark_position()
+        if mark is None:
+            return False
+        start, end = self.view.selection_cp()
+        self.view.set_mark(None)
+        self.view.select_cp(min(mark, start), max(mark, end))
+        return True
+
+    def mark_label_or_region(self, label: str) -> None:
+        """A label's key: from the set mark to the cursor if a mark is set, else as usual."""
+        if self.editor.session is not None:
+            self._select_from_mark()
+        self.mark_label(label)
+
+    def mark_lines_or_region(self, label: str) -> None:
+        """Shift + a label's key: the whole lines from the set mark to the cursor if a mark
+        is set, else as usual."""
+        if self.editor.session is not None:
+            self._select_from_mark()
+        self.mark_lines(label)
 
     # ------------------------------------------------------------------ the current span
 
@@ -183,6 +282,7 @@ class MarkingController(QObject):
         self.editor.set_current_span(span.id if span else None)
 
     def clear_current(self) -> None:
+        self.view.set_mark(None)
         self.currentCleared.emit()
         self.editor.set_current_span(None)
         pos = self.view.cursor_cp()

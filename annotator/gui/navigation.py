@@ -1,9 +1,16 @@
 """Moving between documents: opening one (after saving the current), next / previous in the
 list as filtered, following the document list panel, and the done/total progress.
+
+A document left keeps its undo history for the rest of the app session: its saved
+:class:`DocumentSession` (annotation and History together) is kept, and taken up again when
+the document is opened again, unless the file or the text changed on disk meanwhile (someone
+else wrote it, or it was reloaded): then its history would undo into a state nobody saved, so
+it is dropped and the file opened afresh.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
@@ -17,6 +24,10 @@ from annotator.session import DocumentSession
 
 #: Opens one annotator's session on one document (review mode passes its own, for gold).
 SessionFactory = Callable[[Corpus, str, str], DocumentSession]
+
+#: How many left documents keep their undo history; the one left longest ago goes first.
+#: Each holds its text and annotation in memory (a few KB for a page, MBs for a huge one).
+KEPT_HISTORIES = 50
 
 
 class DocumentNavigator(QObject):
@@ -42,6 +53,8 @@ class DocumentNavigator(QObject):
         self.flush = flush
         self.progress_label = progress_label
         self.message = editor.message
+        #: Left documents with something to undo or redo, by id, the most recently left last.
+        self._left: OrderedDict[str, DocumentSession] = OrderedDict()
 
     def add_actions(self, registry: ActionRegistry) -> None:
         registry.add("Next document", ["Ctrl+PgDown"], lambda: self.step_document(1), "Document")
@@ -55,15 +68,50 @@ class DocumentNavigator(QObject):
         if not self.flush():
             return False
         try:
-            session = self.open_session(self.corpus, self.annotator, doc_id)
+            session = self._taken_up(doc_id) or self.open_session(self.corpus, self.annotator, doc_id)
         except CorpusError as exc:
             self.message(f"Cannot open {doc_id}: {exc}", error=True)
             return False
-        # Not ``current``: settling a conflict in the flush may have reloaded it.
-        if self.editor.session is not None:
-            self.editor.session.close()
+        # Not ``current``: settling a conflict in the flush may have reloaded it (a fresh
+        # session then, with no history: nothing stale is kept).
+        left = self.editor.session
+        if left is not None:
+            left.close()
+            self._keep(left)
         self.editor.show_session(session)
         return True
+
+    def kept_history(self, doc_id: str) -> DocumentSession | None:
+        """The session kept for ``doc_id`` since it was left (None: none kept)."""
+        return self._left.get(doc_id)
+
+    def _keep(self, session: DocumentSession) -> None:
+        """Keep a left session for its undo history: only a saved one (the flush before a
+        switch saved it) with something to undo or redo, never a read-only one."""
+        history = session.history
+        if session.read_only or session.dirty or not (history.can_undo or history.can_redo):
+            return
+        # Its recovery was reported when it was first shown; coming back is no news.
+        session.recovery = None
+        self._left[session.doc_id] = session
+        self._left.move_to_end(session.doc_id)
+        while len(self._left) > KEPT_HISTORIES:
+            self._left.popitem(last=False)
+
+    def _taken_up(self, doc_id: str) -> DocumentSession | None:
+        """The kept session of ``doc_id`` if it still matches the disk, else None (dropped)."""
+        session = self._left.pop(doc_id, None)
+        if session is None:
+            return None
+        try:
+            same_text = self.corpus.read_text(doc_id) == session.text
+            # disk_changed compares content (ADR 15): our own last save is no change.
+            if same_text and not session.disk_changed():
+                return session
+        except (CorpusError, OSError):
+            pass  # opened afresh, which reports the problem
+        self.message(f"{doc_id} changed on disk since you left it: opened anew, without its undo history")
+        return None
 
     def step_document(self, step: int, predicate: Callable[[str], bool] | None = None) -> bool:
         """Open the next (``step`` 1) or previous document in the list as filtered."""

@@ -1,20 +1,44 @@
 """Suggestions in the window: ghost spans drawn faintly, stepped through, accepted or rejected.
 
-Which suggestion a key acts on is :class:`SuggestionCursor`'s call; accepting is a session
-edit applied through the :class:`DocumentEditor` (so it is undoable), rejecting only hides
-the suggestion for this annotator.
+Which suggestion a key acts on is :class:`SuggestionCursor`'s call, among the suggestions
+*shown*: pending ones (see ``DocumentSession.pending_suggestions``) of the layers the
+annotator chose, none while suggestions are hidden (Ctrl+H). Both choices are view
+settings, kept in the app's QSettings.
+
+Accepting is a session edit applied through the :class:`DocumentEditor` (undoable, and
+through the scheme's rules like marking by hand: what would break one is not added, and
+the status bar says which and why). Rejecting hides the suggestion for this annotator for
+good: it is written to the annotator's rejections file (:mod:`annotator.rejections`), read
+back at every document opened, so it stays rejected across documents, restarts and new
+runs of ``annotator suggest``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QAction
 
+from annotator.corpus import CorpusError
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.editor import DocumentEditor
 from annotator.gui.suggestions import SuggestionCursor
 from annotator.gui.textview import SpanTextView
 from annotator.model import Span
+from annotator.rejections import add_rejections, load_rejections, rejected_ids
 from annotator.session import DocumentSession
+
+#: QSettings keys: whether the ghosts are drawn, and the layers whose ghosts are not.
+VISIBLE_KEY = "suggestions/visible"
+HIDDEN_LAYERS_KEY = "suggestions/hidden_layers"
+TOGGLE_KEY = "Ctrl+H"
+
+
+def _settings() -> QSettings:
+    # The app's own settings (an INI file tests redirect); imported here because the app
+    # module builds the main window, which builds this controller.
+    from annotator.gui.app import settings
+
+    return settings()
 
 
 class SuggestionController(QObject):
@@ -24,10 +48,21 @@ class SuggestionController(QObject):
         self.view = view
         self.message = editor.message
         self.cursor = SuggestionCursor()
+        store = _settings()
+        self.visible = bool(store.value(VISIBLE_KEY, True, type=bool))
+        hidden = str(store.value(HIDDEN_LAYERS_KEY, "") or "")
+        self.hidden_layers = {name for name in hidden.split(",") if name}
+        self.toggle_action: QAction | None = None
+        #: Layer name -> its "Suggestions of layer ..." action.
+        self.layer_actions: dict[str, QAction] = {}
 
     def add_actions(self, registry: ActionRegistry) -> None:
         # Return, "." and "," mean something else in the side panels: keys of the text only.
         a, v = registry.add, self.view
+        self.toggle_action = a(
+            "Show suggestions", [TOGGLE_KEY], self._visibility_changed, "Suggestions",
+            checkable=True, checked=self.visible,
+        )
         a("Next suggestion", ["."], lambda: self.step(1), "Suggestions", widget=v)
         a("Previous suggestion", [","], lambda: self.step(-1), "Suggestions", widget=v)
         a("Accept the suggestion", ["Return", "Enter"], self.accept, "Suggestions", widget=v)
@@ -40,15 +75,61 @@ class SuggestionController(QObject):
             "Reject all suggestions of its label", ["Ctrl+Shift+Delete"],
             lambda: self.reject(all_of_label=True), "Suggestions", widget=v,
         )
+        for layer in self.editor.scheme.layers:
+            act = a(
+                f"Suggestions of layer {layer.name}", [], self._layers_changed, "Suggestions",
+                checkable=True, checked=layer.name not in self.hidden_layers,
+            )
+            self.layer_actions[layer.name] = act
+
+    # ------------------------------------------------------------------ what is shown
+
+    def shown(self) -> list[Span]:
+        """The suggestions drawn and acted on: pending, of a shown layer; none when hidden."""
+        session = self.editor.session
+        if session is None or not self.visible:
+            return []
+        pending = session.pending_suggestions()
+        if not self.hidden_layers:
+            return pending
+        scheme = self.editor.scheme
+        return [g for g in pending if (layer := scheme.layer_of(g.label)) is None or layer.name not in self.hidden_layers]
+
+    def _visibility_changed(self) -> None:
+        assert self.toggle_action is not None
+        self.visible = self.toggle_action.isChecked()
+        _settings().setValue(VISIBLE_KEY, self.visible)
+        self.cursor.clear()
+        self.show_ghosts()
+        session = self.editor.session
+        left = len(session.pending_suggestions()) if session is not None else 0
+        if self.visible:
+            self.message(f"Suggestions shown ({len(self.shown())} on this document)")
+        else:
+            self.message(f"Suggestions hidden ({left} on this document; {TOGGLE_KEY} shows them)")
+
+    def _layers_changed(self) -> None:
+        self.hidden_layers = {name for name, act in self.layer_actions.items() if not act.isChecked()}
+        _settings().setValue(HIDDEN_LAYERS_KEY, ",".join(sorted(self.hidden_layers)))
+        self.cursor.clear()
+        self.show_ghosts()
 
     # ------------------------------------------------------------------ following the editor
 
     def on_session_shown(self, session: DocumentSession) -> None:
-        """A new document: load its suggestions and draw them."""
+        """A new document: load its suggestions, drop the ones this annotator rejected, draw."""
         self.cursor.clear()
         problems = session.load_suggestions()
         if problems:
             self.message(f"Suggestions not shown: {problems[0]}", error=True)
+        elif session.suggestions:
+            try:
+                record = load_rejections(session.corpus, session.annotator, session.doc_id, session.text)
+            except CorpusError as exc:
+                # Shown anyway: hiding every suggestion for a damaged file would be worse.
+                self.message(f"Rejected suggestions not read: {exc}", error=True)
+            else:
+                session.rejected.update(rejected_ids(record, session.suggestions))
         self.show_ghosts()
 
     def on_spans_changed(self) -> None:
@@ -58,8 +139,7 @@ class SuggestionController(QObject):
             self.show_ghosts()
 
     def show_ghosts(self) -> None:
-        session = self.editor.session
-        self.view.set_ghost_spans(session.pending_suggestions() if session else [])
+        self.view.set_ghost_spans(self.shown())
 
     def selection_moved(self, start: int, end: int) -> None:
         self.cursor.selection_moved(start, end)
@@ -70,43 +150,51 @@ class SuggestionController(QObject):
 
     # ------------------------------------------------------------------ commands
 
+    def _none_here(self) -> None:
+        if not self.visible:
+            self.message(f"Suggestions are hidden ({TOGGLE_KEY} shows them)")
+        else:
+            self.message("No suggestion here ('.' goes to the next one)")
+
     def step(self, step: int) -> Span | None:
-        """Select the next (or previous) pending suggestion, in text order."""
+        """Select the next (or previous) shown suggestion, in text order."""
         session = self.editor.session
         if session is None:
             return None
-        target = self.cursor.step(session, step, self.view.cursor_cp())
+        shown = self.shown()
+        target = self.cursor.step(shown, step, self.view.cursor_cp())
         if target is None:
-            self.message("No suggestions left on this document")
+            if not self.visible:
+                self._none_here()
+            else:
+                self.message("No suggestions left on this document")
             return None
         self.view.select_cp(target.start, target.end)
         excerpt = " ".join(target.text.split())[:40]
-        left = len(session.pending_suggestions())
         self.message(
-            f"Suggestion {target.label} {excerpt!r} ({left} left): Return accepts, "
+            f"Suggestion {target.label} {excerpt!r} ({len(shown)} left): Return accepts, "
             "Shift+Delete rejects, Ctrl+Shift+Return accepts all of its label"
         )
         return target
 
     def _target(self) -> Span | None:
-        session = self.editor.session
-        if session is None:
+        if self.editor.session is None:
             return None
-        return self.cursor.target(session, self.view.cursor_cp())
+        return self.cursor.target(self.shown(), self.view.cursor_cp())
 
-    def _ids(self, session: DocumentSession, target: Span, all_of_label: bool) -> list[str]:
+    def _chosen(self, target: Span, all_of_label: bool) -> list[Span]:
         if not all_of_label:
-            return [target.id]
-        return [g.id for g in session.pending_suggestions() if g.label == target.label]
+            return [target]
+        return [g for g in self.shown() if g.label == target.label]
 
     def accept(self, all_of_label: bool = False) -> None:
         session = self.editor.session
         target = self._target()
         if session is None or target is None:
-            self.message("No suggestion here ('.' goes to the next one)")
+            self._none_here()
             return
         try:
-            result = session.accept_suggestions(self._ids(session, target, all_of_label))
+            result = session.accept_suggestions([g.id for g in self._chosen(target, all_of_label)])
         except self.editor.FAILURES as exc:
             self.editor.failed(exc)
             return
@@ -127,19 +215,32 @@ class SuggestionController(QObject):
             self.message(f"{accepted}; {refused}", error=True)
         else:
             self.message(accepted)
-        if session.pending_suggestions() and not all_of_label and not refused:
+        if self.shown() and not all_of_label and not refused:
             self.step(1)
 
     def reject(self, all_of_label: bool = False) -> None:
         session = self.editor.session
         target = self._target()
         if session is None or target is None:
-            self.message("No suggestion here ('.' goes to the next one)")
+            self._none_here()
             return
-        count = session.reject_suggestions(self._ids(session, target, all_of_label))
+        chosen = self._chosen(target, all_of_label)
+        count = session.reject_suggestions([g.id for g in chosen])
         self.cursor.clear()
         self.view.select_cp(target.end, target.end)
         self.show_ghosts()
-        self.message(f"Rejected {count} {target.label} suggestion{'s' * (count != 1)}")
-        if session.pending_suggestions() and not all_of_label:
+        said = f"Rejected {count} {target.label} suggestion{'s' * (count != 1)}"
+        remembered = self._remember(session, chosen)
+        self.message(f"{said}{remembered}", error=bool(remembered))
+        if self.shown() and not all_of_label:
             self.step(1)
+
+    def _remember(self, session: DocumentSession, rejected: list[Span]) -> str:
+        """Write the rejections to the annotator's file; "" when done, else why not."""
+        if session.read_only:
+            return " for this session only (the document is read-only)"
+        try:
+            add_rejections(session.corpus, session.annotator, session.doc_id, session.text, rejected)
+        except (CorpusError, OSError) as exc:
+            return f" for this session only: not remembered ({exc})"
+        return ""

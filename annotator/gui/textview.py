@@ -21,7 +21,6 @@ module (see :class:`~annotator.gui.offsets.OffsetMap`).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 from annotator.edits import Change
 from annotator.gui.offsets import OffsetMap
 from annotator.model import LabelScheme, Span
+from annotator.text_search import find_all
 
 Style = Literal["bar", "grey", "underline", "background"]
 
@@ -80,6 +80,12 @@ _PAINTED_BLOCK_UNITS = 4000
 #: Greys boilerplate text in painted blocks (a translucent veil over the glyphs).
 _GREY_VEIL = QColor(255, 255, 255, 150)
 _UNKNOWN_LABEL_COLOR = "#607d8b"
+#: Find matches: a translucent wash over the text (it must show over span backgrounds),
+#: the current match outlined.
+_FIND_FILL = QColor(255, 170, 0, 90)
+_FIND_CURRENT = QColor("#e65100")
+#: The set mark (Ctrl+Space): a caret-like bar with a flag at its top.
+_MARK_COLOR = QColor("#c62828")
 _BAR_WIDTH = 4
 _BAR_GAP = 2
 _MIN_BAR_COLUMNS = 2
@@ -373,6 +379,16 @@ class SpanTextView(QPlainTextEdit):
         self._last_selection: tuple[int, int] | None = None
         self._loading = False
         self._press_pos: QPoint | None = None
+        # Find: every match of the needle (code points, sorted, non-overlapping) and which
+        # one is selected; painted over the visible blocks only.
+        self._find_key: tuple[str, bool] | None = None
+        self._find_starts: list[int] = []
+        self._find_ends: list[int] = []
+        self._find_current = -1
+        #: The set mark (code point), where "mark from the set mark" starts.
+        self._mark_cp: int | None = None
+        #: Block number -> whether its paragraph direction is right-to-left.
+        self._rtl: dict[int, bool] = {}
 
         self._margin = _Margin(self)
         self.setViewportMargins(self.margin_width(), 0, 0, 0)
@@ -396,6 +412,10 @@ class SpanTextView(QPlainTextEdit):
         self._generation += 1
         self._paragraph_starts = None
         self._last_selection = None
+        self._find_key = None
+        self._find_starts, self._find_ends, self._find_current = [], [], -1
+        self._mark_cp = None
+        self._rtl = {}
         # While the old text is replaced, Qt reports the old selection against the new text
         # (offsets that do not exist in it): no selection signal until the new text is in.
         self._loading = True
@@ -542,27 +562,90 @@ class SpanTextView(QPlainTextEdit):
         return [e.id for e in self._entries_at(self._index, pos_cp)]
 
     def find_text(self, needle: str, backward: bool = False, case_sensitive: bool = False) -> bool:
-        """Select the next (or previous) occurrence of ``needle``, wrapping around."""
-        if not needle:
+        """Select the next (or previous) occurrence of ``needle``, wrapping around, and
+        scroll it to the middle of the view; every occurrence is highlighted.
+
+        Any Unicode space in the needle matches any in the text (no-break spaces).
+        """
+        self.set_find(needle, case_sensitive)
+        starts, ends = self._find_starts, self._find_ends
+        if not starts:
             return False
-        flags = 0 if case_sensitive else re.IGNORECASE
-        pattern = re.compile(re.escape(needle), flags)
         start, end = self.selection_cp()
-        text = self._text
-        match: re.Match[str] | None
         if backward:
-            match = None
-            for match in pattern.finditer(text, 0, start):  # noqa: B007 (keep the last)
-                pass
-            if match is None:
-                for match in pattern.finditer(text):  # noqa: B007 (wrap: the last one)
-                    pass
+            i = bisect_right(ends, start) - 1
+            i = i if i >= 0 else len(starts) - 1
         else:
-            match = pattern.search(text, end) or pattern.search(text)
-        if match is None:
-            return False
-        self.select_cp(match.start(), match.end())
+            i = bisect_left(starts, end)
+            i = i if i < len(starts) else 0
+        self._find_current = i
+        self.select_cp(starts[i], ends[i])
+        self.centerCursor()
+        self.viewport().update()
         return True
+
+    def set_find(self, needle: str, case_sensitive: bool = False) -> None:
+        """Highlight every occurrence of ``needle`` (an empty needle: none)."""
+        key = (needle, case_sensitive)
+        if key == self._find_key:
+            return
+        self._find_key = key if needle else None
+        matches = find_all(self._text, needle, case_sensitive=case_sensitive)
+        self._find_starts = [a for a, _ in matches]
+        self._find_ends = [b for _, b in matches]
+        self._find_current = -1
+        self.viewport().update()
+
+    def clear_find(self) -> None:
+        """No find highlights (the find bar closed)."""
+        self.set_find("")
+
+    def find_matches(self) -> list[tuple[int, int]]:
+        """The highlighted occurrences, in text order."""
+        return list(zip(self._find_starts, self._find_ends, strict=True))
+
+    def find_position(self) -> tuple[int, int]:
+        """(index of the selected match, 0-based or -1; number of matches)."""
+        return self._find_current, len(self._find_starts)
+
+    def set_mark(self, pos_cp: int | None) -> None:
+        """Set (None: drop) the mark from which a region is marked; drawn in the text."""
+        old, self._mark_cp = self._mark_cp, pos_cp
+        for cp in (old, pos_cp):
+            if cp is not None:
+                b = self._block_of(cp)
+                self._update_block_ranges([(b, b)])
+
+    def mark_position(self) -> int | None:
+        return self._mark_cp
+
+    def is_right_to_left(self, block_number: int) -> bool:
+        """Whether the paragraph of text block ``block_number`` runs right to left (its first
+        strong character is Arabic, Hebrew...): such blocks are right-aligned."""
+        rtl = self._rtl.get(block_number)
+        if rtl is None:
+            block = self.document().findBlockByNumber(block_number)
+            rtl = block.isValid() and block.textDirection() == Qt.LayoutDirection.RightToLeft
+            self._rtl[block_number] = rtl
+        return rtl
+
+    def _align_block(self, block: QTextBlock) -> None:
+        """Right-align a right-to-left block.
+
+        QPlainTextEdit lays every block out with the document's one text option (left
+        aligned); the alignment is applied when lines are drawn and hit-tested, not when
+        they are broken, so setting it on the block's laid-out layout costs no relayout.
+        A relayout (a resize) resets it; the next paint sets it again before drawing.
+        """
+        if not self.is_right_to_left(block.blockNumber()):
+            return
+        layout = block.layout()
+        option = layout.textOption()
+        if option.alignment() & Qt.AlignmentFlag.AlignRight:
+            return
+        option.setAlignment(Qt.AlignmentFlag.AlignRight)
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+        layout.setTextOption(option)
 
     def zoom_by(self, steps: int) -> None:
         """Make the text bigger (steps > 0) or smaller."""
@@ -837,6 +920,7 @@ class SpanTextView(QPlainTextEdit):
         generation = self._generation
         applied = self._applied
         for block, _ in visible:
+            self._align_block(block)
             if applied.get(block.blockNumber()) != generation:
                 self._apply_block_formats(block)
         clip = QRectF(event.rect())
@@ -853,7 +937,9 @@ class SpanTextView(QPlainTextEdit):
                 self._paint_ghosts(painter, visible, clip, outline=False)
             painter.end()
         super().paintEvent(event)
-        if self._compare or self._current is not None or painted or self._ghosts:
+        finding = bool(self._find_starts)
+        marked = self._mark_cp is not None
+        if self._compare or self._current is not None or painted or self._ghosts or finding or marked:
             painter = QPainter(self.viewport())
             for block, geometry, entries in painted:
                 self._paint_spans_over(painter, block, geometry, entries, clip)
@@ -863,6 +949,10 @@ class SpanTextView(QPlainTextEdit):
                 self._paint_compare(painter, visible, clip)
             if self._current is not None:
                 self._paint_current(painter, visible, clip)
+            if finding:
+                self._paint_find(painter, visible, clip)
+            if marked:
+                self._paint_mark(painter, visible)
             painter.end()
 
     def _painted_entries(self, block: QTextBlock, geometry: QRectF, clip: QRectF) -> list[_Entry]:
@@ -926,14 +1016,21 @@ class SpanTextView(QPlainTextEdit):
     def _span_rects(
         self, entry: _Entry, block: QTextBlock, geometry: QRectF, clip: QRectF | None = None
     ) -> list[QRectF]:
-        """Viewport rectangles, one per visual line, of ``entry``'s part in ``block``.
+        """Viewport rectangles, one per visual line, of ``entry``'s part in ``block``."""
+        return self._range_rects(entry.s16, entry.e16, block, geometry, clip)
 
-        Only the lines the span reaches (and, with ``clip``, that are inside it) are looked
+    def _range_rects(
+        self, s16: int, e16: int, block: QTextBlock, geometry: QRectF, clip: QRectF | None = None
+    ) -> list[QRectF]:
+        """Viewport rectangles, one per visual line, of the part of ``[s16, e16)`` (UTF-16
+        document positions) in ``block``.
+
+        Only the lines the range reaches (and, with ``clip``, that are inside it) are looked
         at: a span in a block of thousands of lines costs what its visible part costs.
         """
         pos = block.position()
-        a = max(entry.s16, pos) - pos
-        b = min(entry.e16, pos + block.length() - 1) - pos
+        a = max(s16, pos) - pos
+        b = min(e16, pos + block.length() - 1) - pos
         if b <= a:
             return []
         layout = block.layout()
@@ -997,6 +1094,54 @@ class SpanTextView(QPlainTextEdit):
                     for r in self._span_rects(entry, block, geometry, clip):
                         y = r.bottom() - 1.0 - 3.0 * k
                         painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
+
+    def _paint_find(
+        self, painter: QPainter, visible: list[tuple[QTextBlock, QRectF]], clip: QRectF
+    ) -> None:
+        """Every find match in the visible lines: found by bisection in the sorted matches,
+        so a page with thousands of matches costs what its visible ones cost."""
+        starts, ends = self._find_starts, self._find_ends
+        to16, to_cp = self._offsets.to_utf16, self._offsets.to_codepoint
+        for block, geometry in visible:
+            n = block.blockNumber()
+            lo_cp, hi_cp = self._block_starts[n], self._block_end(n)
+            if block.length() > _PAINTED_BLOCK_UNITS:
+                # A page without line breaks: only the lines inside the clip.
+                layout = block.layout()
+                first, last = _lines_between(
+                    layout, clip.top() - geometry.top(), clip.bottom() - geometry.top()
+                )
+                if first > last:
+                    continue
+                line = layout.lineAt(last)
+                lo_cp = to_cp(block.position() + layout.lineAt(first).textStart())
+                hi_cp = to_cp(block.position() + line.textStart() + line.textLength())
+            for k in range(bisect_right(ends, lo_cp), bisect_left(starts, hi_cp)):
+                rects = self._range_rects(to16(starts[k]), to16(ends[k]), block, geometry, clip)
+                for r in rects:
+                    painter.fillRect(r, _FIND_FILL)
+                if k == self._find_current:
+                    painter.setPen(QPen(_FIND_CURRENT, 2.0))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    for r in rects:
+                        painter.drawRect(r.adjusted(-1.0, 0.0, 1.0, 0.0))
+
+    def _paint_mark(self, painter: QPainter, visible: list[tuple[QTextBlock, QRectF]]) -> None:
+        assert self._mark_cp is not None
+        b = self._block_of(self._mark_cp)
+        for block, geometry in visible:
+            if block.blockNumber() != b:
+                continue
+            layout = block.layout()
+            if not layout.lineCount():
+                return
+            rel = self._offsets.to_utf16(self._mark_cp) - block.position()
+            line = layout.lineAt(_line_of(layout, rel))
+            x = geometry.left() + line.cursorToX(rel)[0]
+            top = geometry.top() + line.y()
+            painter.fillRect(QRectF(x - 1.0, top, 2.0, line.height()), _MARK_COLOR)
+            painter.fillRect(QRectF(x - 1.0, top, 6.0, 4.0), _MARK_COLOR)
+            return
 
     def _paint_current(
         self, painter: QPainter, visible: list[tuple[QTextBlock, QRectF]], clip: QRectF

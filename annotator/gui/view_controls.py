@@ -30,6 +30,9 @@ class ViewController(QObject):
         self.layer_actions: dict[str, QAction] = {}
         #: Zoom steps from the default size, so that Ctrl+0 can undo them all.
         self.zoom_steps = 0
+        # Matches are highlighted while the bar is open, and only then.
+        find_bar.closed.connect(view.clear_find)
+        find_bar.cleared.connect(view.clear_find)
 
     def add_actions(self, registry: ActionRegistry, scheme: LabelScheme) -> None:
         a = registry.add
@@ -65,7 +68,12 @@ class ViewController(QObject):
             # Typing on extends the current match rather than jumping past it.
             start = self.view.selection_cp()[0]
             self.view.select_cp(start, start)
-        self.find_bar.show_result(self.view.find_text(needle, backward, case_sensitive))
+        found = self.view.find_text(needle, backward, case_sensitive)
+        self.find_bar.show_result(found, *self.view.find_position())
+        if not self.find_bar.isVisible():
+            # F3 with the bar closed: the selection shows the match; highlights that no
+            # Escape could take away would stay on the page.
+            self.view.clear_find()
 
     def zoom(self, steps: int) -> None:
         if steps:

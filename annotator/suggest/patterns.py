@@ -19,10 +19,16 @@ _KO_ROLE = r"(?:선임기자|수석기자|전문기자|객원기자|인턴기자
 _KO_NAME = r"[가-힣]{2,4}"
 _KO_NAMES = rf"{_KO_NAME}(?:\s*[·,]\s*{_KO_NAME})*"
 
-#: "[서울=뉴스핌] 심지혜 기자" and "(서울=연합뉴스) 홍길동 기자": place, agency, names, role.
+#: What stands before "=" in a photo or graphic credit ("[사진=LG]", "(그래픽=홍길동 기자)"):
+#: a credit, never a place, so never a byline.
+KO_CREDIT_WORDS = frozenset(
+    {"사진", "사진제공", "그래픽", "자료", "자료사진", "제공", "출처", "영상", "캡처", "이미지", "일러스트", "표", "도표", "디자인"}
+)
+#: "[서울=뉴스핌] 심지혜 기자" and "(서울=연합뉴스) 홍길동 기자": place, agency, names, role,
+#: on one line (a credit closing a caption line is not the byline of the next paragraph).
 KO_BYLINE_RE = re.compile(
-    rf"[\[(](?P<location>[가-힣A-Za-z ]{{1,12}})=(?P<agency>[^\])=\n]{{1,20}})[\])]\s*"
-    rf"(?P<names>{_KO_NAMES})\s*(?P<role>{_KO_ROLE})"
+    rf"[\[(](?P<location>[가-힣A-Za-z ]{{1,12}})=(?P<agency>[^\])=\n]{{1,20}})[\])][ \t\xa0]*"
+    rf"(?P<names>{_KO_NAMES})[ \t\xa0]*(?P<role>{_KO_ROLE})"
 )
 #: "심지혜 기자 =" at the start of a paragraph, or "심지혜 기자 sjh@newspim.com" on its own.
 KO_NAME_ROLE_RE = re.compile(
@@ -102,6 +108,8 @@ def find_bylines(text: str, start: int = 0, end: int | None = None) -> list[Foun
         return all(b <= s or a >= e for s, e in taken)
 
     for m in KO_BYLINE_RE.finditer(text, start, stop):
+        if m.group("location").strip() in KO_CREDIT_WORDS:
+            continue  # "[사진=LG] 홍길동 기자": a photo credit, whoever follows it
         attrs: dict[str, AttrValue] = {
             "authors": _names(m.group("names")),
             "agency": m.group("agency").strip(),
@@ -115,7 +123,7 @@ def find_bylines(text: str, start: int = 0, end: int | None = None) -> list[Foun
         found.append(Found(m.start(), b, attrs))
         taken.append((m.start(), b))
     for m in KO_NAME_ROLE_RE.finditer(text, start, stop):
-        if not free(m.start(), m.end()):
+        if not free(m.start(), m.end()) or _after_credit(text, m.start()):
             continue
         attrs = {"authors": _names(m.group("names"))}
         b = m.end()
@@ -152,6 +160,16 @@ def find_bylines(text: str, start: int = 0, end: int | None = None) -> list[Foun
             taken.append((m.start(), m.end()))
     found.sort(key=lambda f: f.start)
     return found
+
+
+_CREDIT_BEFORE_RE = re.compile(r"[\[(](?P<word>[가-힣 ]{1,8})=[^\])=\n]{0,20}[\])][ \t\xa0]*$")
+
+
+def _after_credit(text: str, pos: int) -> bool:
+    """Does a photo credit's bracket ("[사진=LG] ") stand right before ``pos``?"""
+    line_start = text.rfind("\n", 0, pos) + 1
+    m = _CREDIT_BEFORE_RE.search(text, max(line_start, pos - 40), pos)
+    return m is not None and m.group("word").strip() in KO_CREDIT_WORDS
 
 
 def _skip_space(text: str, pos: int, stop: int) -> int:

@@ -20,7 +20,7 @@ from annotator.model import SUGGESTIONS, Annotation, LabelScheme, Span
 from annotator.rules import check_annotation, sha256_text
 from annotator.suggest import boilerplate as bp
 from annotator.suggest.engine import SOURCES, DocInput, Proposal, suggest, to_spans
-from annotator.suggest.entities import Gazetteer, corpus_gazetteer
+from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
 
 # Which span survives when two of a layer overlap: the first in this order.
 _PRIORITY = {"article": 0, "title": 0, "byline": 1, "date": 2, "boilerplate": 0}
@@ -174,7 +174,9 @@ def site_statistics(corpus: Corpus) -> tuple[dict[str, str], dict[str, frozenset
 _STATE: dict[str, object] = {}
 
 
-def _init(root: str, only: frozenset[str], repeated: dict[str, frozenset[str]], gazetteer: Gazetteer | None) -> None:
+def _init(
+    root: str, only: frozenset[str], repeated: dict[str, frozenset[str]], gazetteer: CorpusGazetteer | None
+) -> None:
     _STATE.update(corpus=Corpus.open(root), only=only, repeated=repeated, gazetteer=gazetteer)
 
 
@@ -182,6 +184,7 @@ def _work(task: tuple[str, str]) -> DocOutcome:
     doc_id, site = task
     corpus: Corpus = _STATE["corpus"]  # type: ignore[assignment]
     repeated: dict[str, frozenset[str]] = _STATE["repeated"]  # type: ignore[assignment]
+    gazetteer: CorpusGazetteer | None = _STATE["gazetteer"]  # type: ignore[assignment]
     outcome = DocOutcome(doc_id)
     try:
         doc = read_doc(corpus, doc_id)
@@ -192,7 +195,8 @@ def _work(task: tuple[str, str]) -> DocOutcome:
             corpus.scheme,
             only=_STATE["only"],  # type: ignore[arg-type]
             repeated=repeated.get(site, frozenset()),
-            gazetteer=_STATE["gazetteer"],  # type: ignore[arg-type]
+            # Nobody's marks on this very document: it learns from gold and other documents.
+            gazetteer=gazetteer.for_document(doc_id) if gazetteer is not None else None,
         )
         corpus.save_annotation(annotation)
     except CorpusError as exc:
@@ -228,7 +232,7 @@ def suggest_corpus(
             site_of, repeated = site_statistics(corpus)
         else:
             site_of, repeated = {}, {}
-        gazetteer = None
+        gazetteer: CorpusGazetteer | None = None
         if "entity" in wanted:
             gazetteer, problems = corpus_gazetteer(corpus)
             report.problems += problems

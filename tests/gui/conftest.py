@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.review import ReviewController
 from annotator.gui.review_start import controller_of, start_review_window
 from annotator.rules import sha256_text
-from tests.conftest import DEMO_CORPUS, SEED_PATH
+from tests.conftest import DEMO_CORPUS, SEED_PATH, copy_demo_for_review
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -56,8 +55,7 @@ def find_doc_with_text(corpus: Corpus, text: str) -> str | None:
 @pytest.fixture
 def demo_copy(tmp_path: Path) -> tuple[Path, str]:
     """A copy of the demo corpus in tmp (never the repo's), and the seed page's doc id in it."""
-    root = tmp_path / "demo"
-    shutil.copytree(DEMO_CORPUS, root, ignore=shutil.ignore_patterns(".lock*", ".journal"))
+    root = copy_demo_for_review(tmp_path / "demo")
     doc_id = find_doc_with_text(Corpus.open(root), seed_text())
     assert doc_id is not None, f"the seed page {SEED_PATH.name} is not in {DEMO_CORPUS}"
     return root, doc_id

@@ -97,11 +97,15 @@ def test_keyboard_annotation_of_the_seed_page_is_saved(
     view.select_cp(b, b + len(byline))
     key(qtbot, window, Qt.Key.Key_Y)
     editor = window.attr_editor
-    for name, value in (("authors", "심지혜"), ("agency", "뉴스핌"), ("location", "서울"), ("email", "sjh@newspim")):
-        field = editor.fields[name]
-        focus(qtbot, field)
-        type_text(field, value)
-        qtbot.keyClick(field, Qt.Key.Key_Return)
+    # Authors, agency and location were filled in from the byline's own text; the e-mail,
+    # which is not in it, is typed.
+    assert [editor.fields[n].text() for n in ("authors", "agency", "location", "email")] == [  # type: ignore[union-attr]
+        "심지혜", "뉴스핌", "서울", ""
+    ]
+    field = editor.fields["email"]
+    focus(qtbot, field)
+    type_text(field, "sjh@newspim")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
     # An invalid e-mail turns the field red while it is wrong, and is fixed by typing on.
     assert editor.fields["email"].property("invalid") is True
     qtbot.keyClicks(editor.fields["email"], ".com")
@@ -114,6 +118,12 @@ def test_keyboard_annotation_of_the_seed_page_is_saved(
     view.select_cp(e, e + len("LG유플러스"))
     key(qtbot, window, Qt.Key.Key_O)
     key(qtbot, window, Qt.Key.Key_M, CTRL)
+    # Ctrl+M first says how many it will mark; Enter marks them.
+    dialog = window.marking.mark_all_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
     orgs = [s for s in window.session.spans if s.label == "ORG"]  # type: ignore[union-attr]
     assert len(orgs) == text.count("LG유플러스")
 

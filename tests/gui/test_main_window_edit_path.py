@@ -20,6 +20,14 @@ def rows(window: MainWindow) -> list[str]:
     return [model.span_at(r).id for r in range(model.rowCount())]  # type: ignore[union-attr]
 
 
+def mark_all(window: MainWindow) -> None:
+    """Ctrl+M's command, confirmed as Enter would (it asks first)."""
+    window.marking.mark_all_occurrences()
+    dialog = window.marking.mark_all_dialog
+    assert dialog is not None
+    dialog.accept()
+
+
 def test_span_list_follows_edits_row_by_row(qtbot, open_window: Callable[..., MainWindow], tmp_path: Path) -> None:
     corpus = Corpus.create(tmp_path / "c", name="p")
     add_text(corpus, "d", "Kim met Lee in Seoul. Kim left Seoul.\nMenu\nMore menu\n")
@@ -48,7 +56,7 @@ def test_span_list_follows_edits_row_by_row(qtbot, open_window: Callable[..., Ma
         lambda: select_and(15, 20, "LOC"),
         lambda: window.mark_label("ORG"),  # relabel the current span in place
         lambda: window.run_edit(lambda s: s.move_edge(window.current_span or "", "start", 1)),
-        lambda: window.marking.mark_all_occurrences(),
+        lambda: mark_all(window),
         lambda: select_and(38, 42, "boilerplate"),
         lambda: select_and(40, 52, "boilerplate"),  # merged with the one above
         lambda: window.marking.delete_current(),

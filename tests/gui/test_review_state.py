@@ -25,7 +25,7 @@ from annotator.gui.review_state import (
 )
 from annotator.model import GOLD, Span
 from annotator.session import journal_path, recover_journal
-from tests.conftest import DEMO_CORPUS
+from tests.conftest import copy_demo_for_review
 
 NAMES = ["alice", "bob"]
 #: The demo document without gold, where alice and bob differ in page_type and in spans.
@@ -35,9 +35,7 @@ SEED = "000_2c3ea0c0f783ca12"
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Corpus:
-    root = tmp_path / "demo"
-    shutil.copytree(DEMO_CORPUS, root, ignore=shutil.ignore_patterns(".lock*", ".journal"))
-    return Corpus.open(root)
+    return Corpus.open(copy_demo_for_review(tmp_path / "demo"))
 
 
 def keys(spans: object) -> Counter[tuple[int, int, str]]:

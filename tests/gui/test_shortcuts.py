@@ -35,6 +35,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.review import ReviewController
 from annotator.gui.review_state import load_review
 from annotator.gui.shortcuts_help import ShortcutsDialog
+from annotator.gui.side_panels import on_screen
 from annotator.model import GOLD
 from tests.conftest import add_text
 
@@ -58,6 +59,11 @@ SHORTCUT_TESTS: dict[str, str] = {
     "Ctrl+Z": "test_mark_all_undo_redo",
     "Ctrl+Shift+Z": "test_mark_all_undo_redo",
     "Ctrl+Y": "test_mark_all_undo_redo",
+    # Long regions: set the mark, move, a label's key; span edges by a paragraph.
+    **{
+        k: "test_mark_from_the_set_mark_and_paragraph_edges"
+        for k in ("Ctrl+Space", "Alt+PgDown", "Alt+PgUp", "Alt+Shift+PgDown", "Alt+Shift+PgUp")
+    },
     # Spans.
     "Tab": "test_cycle_escape_and_delete_spans",
     "Shift+Tab": "test_cycle_escape_and_delete_spans",
@@ -88,6 +94,7 @@ SHORTCUT_TESTS: dict[str, str] = {
             "Ctrl+Shift+Return", "Ctrl+Shift+Enter", "Ctrl+Shift+Del",
         )
     },
+    "Ctrl+H": "test_ctrl_h_hides_and_shows_suggestions",
     # File.
     "Ctrl+Shift+R": "test_reload_from_disk_keeps_the_unsaved_copy",
     "Ctrl+Q": "test_ctrl_q_saves_and_closes",
@@ -109,6 +116,7 @@ SHORTCUT_TESTS: dict[str, str] = {
     "Ctrl+-": "test_zoom_keys",
     "Ctrl+0": "test_zoom_keys",
     **{f"Ctrl+Alt+{i}": "test_layer_keys" for i in range(1, 4)},
+    "Ctrl+B": "test_side_panels_key",
     # Focus and help.
     "Ctrl+J": "test_focus_keys",
     "Ctrl+L": "test_focus_keys",
@@ -337,7 +345,14 @@ def test_mark_all_undo_redo(qtbot: QtBot, one_doc: Callable[[str], tuple[MainWin
     select(window, text, "Kim")
     press(qtbot, "P")
     press(qtbot, "Ctrl+M")
+    # The confirmation says how many, and Enter marks them.
+    dialog = window.marking.mark_all_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert "Mark 2 more occurrences" in dialog.summary.text()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert pers() == 3
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)  # back to the text
     press(qtbot, "Ctrl+Z")
     assert pers() == 1  # the whole "mark all" is one undo step
     press(qtbot, "Ctrl+Shift+Z")
@@ -347,6 +362,46 @@ def test_mark_all_undo_redo(qtbot: QtBot, one_doc: Callable[[str], tuple[MainWin
     assert pers() == 3
     window.save_now()
     assert spans_of(saved(root)) == [("PER", "Kim")] * 3
+
+
+def test_mark_from_the_set_mark_and_paragraph_edges(
+    qtbot: QtBot, one_doc: Callable[[str], tuple[MainWindow, Path]]
+) -> None:
+    """Ctrl+Space sets the mark, a label's key marks from it to the cursor; Alt(+Shift)+
+    PgDown/PgUp move the current span's end (start) by a paragraph."""
+    text = "Title\n\nFirst para\nstill first\n\nSecond para\n\nThird para\n\nfooter"
+    window, root = one_doc(text)
+    view = window.view
+    session = window.session
+    assert session is not None
+    view.select_cp(0, 0)
+    press(qtbot, "Ctrl+Space")
+    assert view.mark_position() == 0
+    view.select_cp(text.index("Third") + 5, text.index("Third") + 5)  # a click, a jump...
+    press(qtbot, "A")
+    (article,) = session.spans
+    assert article.text == text[: text.index("Third") + 5]
+    assert view.mark_position() is None  # used up
+
+    def now() -> str:
+        span = session.span(window.current_span)  # type: ignore[arg-type]
+        assert span is not None
+        return span.text
+
+    steps = [
+        ("Alt+PgDown", text[: text.index("Third para") + 10]),  # to its paragraph's end
+        ("Alt+PgDown", text[: text.index("footer") + 6]),
+        ("Alt+PgUp", text[: text.index("Third para") + 10]),
+        ("Alt+PgUp", text[: text.index("Second para") + 11]),
+        ("Alt+Shift+PgDown", text[text.index("First") : text.index("Second para") + 11]),
+        ("Alt+Shift+PgDown", text[text.index("Second") : text.index("Second para") + 11]),
+        ("Alt+Shift+PgUp", text[text.index("First") : text.index("Second para") + 11]),
+    ]
+    for keys, expected in steps:
+        press(qtbot, keys)
+        assert now() == expected, keys
+    window.save_now()
+    assert spans_of(saved(root)) == [("article", "First para\nstill first\n\nSecond para")]
 
 
 # ---------------------------------------------------------------------- spans
@@ -522,6 +577,31 @@ def test_suggestion_keys(qtbot: QtBot, open_window: Callable[..., MainWindow], t
     ]
 
 
+def test_ctrl_h_hides_and_shows_suggestions(
+    qtbot: QtBot, open_window: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    """Ctrl+H hides the ghosts (and "." finds none), pressed again shows them."""
+    root = small_corpus(tmp_path, {"d": SUGGESTED})
+    corpus = Corpus.open(root)
+    annotation = corpus.new_annotation("suggestions", "d", SUGGESTED)
+    start = SUGGESTED.index("Kim")
+    annotation.spans.append(make_span(SUGGESTED, start, start + 3, "PER", "g1"))
+    corpus.save_annotation(annotation)
+    window = open_window(root, autosave_ms=NO_AUTOSAVE_MS)
+    view = window.view
+    # What the text view was given to draw as ghosts.
+    assert [g.text for g in view._ghosts._spans] == ["Kim"]
+    press(qtbot, "Ctrl+H")
+    assert view._ghosts._spans == [] and not window.actions_by_name["Show suggestions"].isChecked()
+    view.select_cp(0, 0)
+    press(qtbot, ".")
+    assert view.selection_cp() == (0, 0)
+    press(qtbot, "Ctrl+H")
+    assert [g.text for g in view._ghosts._spans] == ["Kim"]
+    press(qtbot, ".")
+    assert view.selection_cp() == (start, start + 3)
+
+
 # ---------------------------------------------------------------------- file
 
 
@@ -677,6 +757,31 @@ def test_layer_keys(qtbot: QtBot, one_doc: Callable[[str], tuple[MainWindow, Pat
         assert window.view.hidden_layers() == {layer}
         press(qtbot, f"Ctrl+Alt+{i}")
         assert window.view.hidden_layers() == set()
+
+
+def test_side_panels_key(
+    qtbot: QtBot, open_window: Callable[..., MainWindow], demo_copy: tuple[Path, str]
+) -> None:
+    """Ctrl+B hides every side panel (the text takes the width of a 1366x768 screen) and
+    brings the same ones back."""
+    root, _ = demo_copy
+    window = open_window(root, autosave_ms=NO_AUTOSAVE_MS)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+
+    def visible() -> set[str]:
+        return {d.objectName() for d in window.side_panels.side_docks() if on_screen(d)}
+
+    shown = visible()
+    assert {"documents_dock", "spans_dock", "document_dock"} <= shown
+    assert "clean_text_dock" not in shown  # tabbed behind the document panel
+    press(qtbot, "Ctrl+B")
+    assert visible() == set()
+    qtbot.waitUntil(lambda: window.view.width() >= 0.9 * window.width())
+    assert QApplication.focusWidget() is window.view
+    press(qtbot, "Ctrl+B")
+    assert visible() == shown
+    qtbot.waitUntil(lambda: window.view.width() >= 0.58 * window.width())
 
 
 def test_focus_keys(qtbot: QtBot, one_doc: Callable[[str], tuple[MainWindow, Path]]) -> None:
