@@ -140,6 +140,11 @@ def _zone_name(raw: str) -> str | None:
     return raw
 
 
+def is_time_zone(raw: str) -> bool:
+    """Whether ``raw`` names one offset, abbreviation or IANA zone (a valid ``--timezone``)."""
+    return parse_offset(raw) is not None or _zone_name(raw.strip()) is not None
+
+
 def page_clock(meta: DocumentMeta | None, corpus_timezone: str | None = None) -> PageClock:
     """What ``meta`` (and a corpus-wide setting) say about the page's time zone.
 

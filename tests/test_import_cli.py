@@ -245,3 +245,38 @@ def test_symlink_loop_is_walked_once(corpus: Corpus, tmp_path: Path) -> None:
     (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
     report = import_paths(corpus, [root])
     assert (report.imported, report.problems) == (1, [])
+
+
+def test_timezone_is_recorded_and_dates_marked_later_carry_it(
+    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.session import DocumentSession
+
+    (tmp_path / "kr.txt").write_text("기사입력 : 2020년06월03일 09:03\n본문", "utf-8")
+    (tmp_path / "plain.txt").write_text("Posted 2020-06-03 09:03\nbody", "utf-8")
+    assert main(["import", str(corpus.root), str(tmp_path / "kr.txt"), "--timezone", "Asia/Seoul"]) == 0
+    assert main(["import", str(corpus.root), str(tmp_path / "plain.txt")]) == 0
+    assert corpus.read_meta("kr").extra == {"timezone": "Asia/Seoul"}
+    assert corpus.read_meta("plain").extra == {}
+
+    def marked_date(doc_id: str, needle: str) -> object:
+        session = DocumentSession.open(corpus, "alice", doc_id)
+        start = session.text.index(needle)
+        _change, span_id = session.mark("article", 0, len(session.text))
+        _change, span_id = session.mark("date", start, start + len(needle))
+        return session.span(span_id).attrs.get("value")  # type: ignore[union-attr]
+
+    # The zone comes from the corpus only where it was given; it is never invented.
+    assert marked_date("kr", "2020년06월03일 09:03") == "2020-06-03T09:03+09:00"
+    assert marked_date("plain", "2020-06-03 09:03") == "2020-06-03T09:03"
+
+
+def test_an_unknown_timezone_is_refused_before_anything_is_written(
+    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("text", "utf-8")
+    capsys.readouterr()
+    assert main(["import", str(corpus.root), str(tmp_path / "a.txt"), "--timezone", "Mars/Olympus"]) == 2
+    err = capsys.readouterr().err
+    assert "--timezone 'Mars/Olympus' is not a time zone" in err and "Traceback" not in err
+    assert corpus.doc_ids() == []

@@ -1,4 +1,5 @@
-"""``annotator import CORPUS PATH... [--encoding ENC] [--annotator NAME] [--max-document-mb N] [--json]``."""
+"""``annotator import CORPUS PATH... [--encoding ENC] [--annotator NAME] [--max-document-mb N]
+[--timezone ZONE] [--json]``."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="refuse a document (a file, what a .gz inflates to, a jsonl line) larger than N MB "
         f"(default {DEFAULT_MAX_DOCUMENT_MB:g}); the other files still import",
     )
+    p.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the pages' time zone where a page states none (+09:00, KST or Asia/Seoul): "
+        "a date span's value gets its offset only from the page or from this",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=run)
 
@@ -53,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus)
     try:
         importer = Importer(
-            corpus, encoding=args.encoding, annotator=args.annotator, max_document_mb=args.max_document_mb
+            corpus, encoding=args.encoding, annotator=args.annotator,
+            max_document_mb=args.max_document_mb, timezone=args.timezone,
         )
         files = importer.collect(args.paths)
         for _ in progress(importer.run(files), total=importer.total_units, desc="import", unit="doc"):

@@ -216,7 +216,9 @@ class MarkingController(QObject):
         a = registry.add
         a(
             "Set the mark here (then a label's key marks from the mark to the cursor)",
-            ["Ctrl+Space"], self.toggle_mark, "Marking",
+            # F4 too: Ctrl+Space is the input-method switch of fcitx5 and some ibus setups,
+            # so a Korean or Japanese annotator may never see it reach the app.
+            ["Ctrl+Space", "F4"], self.toggle_mark, "Marking",
         )
         for text, keys, edge, direction in (
             ("Move span end a paragraph down", "Alt+PgDown", "end", 1),

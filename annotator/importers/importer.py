@@ -28,6 +28,7 @@ import orjson
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
+from annotator.attribute_fill import is_time_zone
 from annotator.corpus import (
     HTML_SUFFIX,
     META_SUFFIX,
@@ -243,6 +244,7 @@ class Importer:
         encoding: str | None = None,
         annotator: str | None = None,
         max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
+        timezone: str | None = None,
     ) -> None:
         self.corpus = corpus
         self.report = ImportReport()
@@ -260,6 +262,14 @@ class Importer:
                 f"annotator name {annotator!r} is not valid (letters, digits, '.', '_', '-'; up to 128)"
             )
         self.annotator = annotator
+        if timezone is not None and not is_time_zone(timezone):
+            raise InputError(
+                f"--timezone {timezone!r} is not a time zone: give an offset (+09:00), "
+                "an abbreviation (KST) or a zone name (Asia/Seoul)"
+            )
+        #: The pages' time zone when a page states none (``extra["timezone"]`` of each
+        #: document): what a date span's ISO value may carry (annotator/attribute_fill.py).
+        self.timezone = timezone
         self._hashes: dict[str, str] | None = None
         self._ids: IdAllocator | None = None
         self._locks: dict[str, AnnotatorLock | None] = {}
@@ -593,7 +603,9 @@ class Importer:
                 normalised=doc.normalised,
                 html_meta=doc.html_meta,
                 html_source=f"{doc_id}{HTML_SUFFIX}" if doc.html_gz is not None else None,
-                extra=doc.extra,
+                extra=(
+                    {"timezone": self.timezone, **doc.extra} if self.timezone else doc.extra
+                ),
             )
         except ValidationError as exc:
             self._problem(where, f"not imported: {exc}")
@@ -736,6 +748,7 @@ def import_paths(
     encoding: str | None = None,
     annotator: str | None = None,
     max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
+    timezone: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import files and folders into ``corpus`` and say what happened.
@@ -747,7 +760,10 @@ def import_paths(
     :class:`CorpusError` when the corpus cannot be written. A document (a jsonl line) larger
     than ``max_document_mb`` is a problem of the report; the rest still imports.
     """
-    importer = Importer(corpus, encoding=encoding, annotator=annotator, max_document_mb=max_document_mb)
+    importer = Importer(
+        corpus, encoding=encoding, annotator=annotator, max_document_mb=max_document_mb,
+        timezone=timezone,
+    )
     files = importer.collect(paths)
     for done, _ in enumerate(importer.run(files), 1):
         if on_progress is not None:

@@ -62,7 +62,7 @@ SHORTCUT_TESTS: dict[str, str] = {
     # Long regions: set the mark, move, a label's key; span edges by a paragraph.
     **{
         k: "test_mark_from_the_set_mark_and_paragraph_edges"
-        for k in ("Ctrl+Space", "Alt+PgDown", "Alt+PgUp", "Alt+Shift+PgDown", "Alt+Shift+PgUp")
+        for k in ("Ctrl+Space", "F4", "Alt+PgDown", "Alt+PgUp", "Alt+Shift+PgDown", "Alt+Shift+PgUp")
     },
     # Spans.
     "Tab": "test_cycle_escape_and_delete_spans",
@@ -382,6 +382,12 @@ def test_mark_from_the_set_mark_and_paragraph_edges(
     (article,) = session.spans
     assert article.text == text[: text.index("Third") + 5]
     assert view.mark_position() is None  # used up
+    # F4 is the same key for those whose input method takes Ctrl+Space: set, then dropped.
+    press(qtbot, "F4")
+    assert view.mark_position() == text.index("Third") + 5
+    press(qtbot, "F4")
+    assert view.mark_position() is None
+    assert [s.text for s in session.spans] == [article.text]
 
     def now() -> str:
         span = session.span(window.current_span)  # type: ignore[arg-type]
