@@ -709,6 +709,7 @@ class DocumentSession:
         attrs: dict[str, AttrValue] | None = None,
         *,
         whole_words: bool = True,
+        case_sensitive: bool = True,
     ) -> Occurrences:
         """Where :meth:`mark_occurrences` would mark ``needle`` as ``label``, without marking.
 
@@ -725,7 +726,10 @@ class DocumentSession:
         used = set(index.by_id)
         base_attrs = default_attrs(self.scheme, label) if attrs is None else attrs
         plan = Occurrences([], 0, [])
-        for start, end in find_all(self.text, needle.strip() or needle, whole_words=whole_words):
+        found = find_all(
+            self.text, needle.strip() or needle, whole_words=whole_words, case_sensitive=case_sensitive
+        )
+        for start, end in found:
             if index.has(label, start, end):
                 plan.already += 1
                 continue

@@ -1,5 +1,7 @@
 """The find bar under the text (Ctrl+F): type to search, Enter / F3 next, Shift+Enter /
-Shift+F3 previous, Escape closes and gives the focus back to the text.
+Shift+F3 previous, Escape closes and gives the focus back to the text, Ctrl+Enter closes it
+and arms "mark every match": the next label key marks them all (an entity string in three
+keys: Ctrl+F, Ctrl+Enter, the label).
 
 A typed space also finds no-break spaces (see :mod:`annotator.text_search`); the bar shows
 which match is selected out of how many, and the view highlights them all while it is open.
@@ -18,6 +20,9 @@ class FindBar(QWidget):
     #: The needle was erased: nothing to highlight any more.
     cleared = Signal()
     closed = Signal()
+    #: Ctrl+Enter: mark every whole-word match of this needle (case sensitive or not, as
+    #: the bar matches) with the next label key.
+    markAllRequested = Signal(str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,19 +86,28 @@ class FindBar(QWidget):
         self.edit.setStyleSheet("" if found else "QLineEdit { background: #ffd6d6; }")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Keys inside the line edit: Escape closes, Shift+Enter searches backwards.
+        # Keys inside the line edit: Escape closes, Shift+Enter searches backwards, Ctrl+Enter
+        # arms "mark every match".
         if (
             watched is self.edit
             and event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
+            and (event.key() == Qt.Key.Key_Escape or _is_ctrl_enter(event))
         ):
-            event.accept()  # claim Escape before the window's "no current span" shortcut
+            # Claimed before the window's shortcuts on the same keys ("no current span",
+            # "done, then next document").
+            event.accept()
             return True
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() == Qt.Key.Key_Escape:
                 self.close_bar()
+                return True
+            if _is_ctrl_enter(event):
+                needle = self.edit.text()
+                self.close_bar()
+                if needle:
+                    self.markAllRequested.emit(needle, self.case.isChecked())
                 return True
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
                 event.modifiers() & Qt.KeyboardModifier.ShiftModifier
@@ -101,3 +115,9 @@ class FindBar(QWidget):
                 self.find(backward=True)
                 return True
         return super().eventFilter(watched, event)
+
+
+def _is_ctrl_enter(event: QKeyEvent) -> bool:
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and bool(
+        event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    )

@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         self.view.selectionChangedCp.connect(self.view_controls.show_selection)
         self.find_bar.findRequested.connect(self.view_controls.find)
         self.find_bar.closed.connect(self.view.setFocus)
+        self.find_bar.markAllRequested.connect(self.marking.arm_mark_every_match)
         self.browser.documentChosen.connect(self.navigator.on_document_chosen)
         self.doc_model.progressChanged.connect(self.navigator.show_progress)
         self.span_table.clicked.connect(editor.on_span_row)

@@ -22,6 +22,7 @@ from annotator.gui.palette import swatch
 from annotator.gui.textview import SpanTextView
 from annotator.model import AttrValue, Span
 from annotator.session import DocumentSession, Occurrences
+from annotator.text_search import find_all
 
 #: A session call that marks: what changed and the new span's id (None: nothing to mark).
 MarkEdit = Callable[[DocumentSession], tuple[Change, str] | None]
@@ -46,6 +47,9 @@ class MarkingController(QObject):
         self.label_actions: dict[str, QAction] = {}
         self.line_actions: dict[str, QAction] = {}
         self.trim_action: QAction | None = None
+        #: The find needle armed by Ctrl+Enter in the find bar: the next label key marks
+        #: every whole-word match of it (Esc disarms).
+        self.armed_needle: tuple[str, bool] | None = None
         #: The last Ctrl+M confirmation (tests answer it).
         self.mark_all_dialog: MarkAllDialog | None = None
 
@@ -193,6 +197,18 @@ class MarkingController(QObject):
         # Planned again: the same answer as shown unless something changed meanwhile.
         plan = session.plan_occurrences(span.label, span.text, attrs, whole_words=whole_words)
         what = f"{span.text[:30]!r} as {span.label}"
+        tail = self._plan_notes(plan)
+        if not plan.spans:
+            self.message(f"No other unmarked occurrence of {what}{tail}")
+            return
+        if self.editor.run(lambda s: s.mark_planned(plan), span.id) is None:
+            return  # refused by the session: the editor said why
+        count = len(plan.spans)
+        self.message(f"Marked {count} more occurrence{'s' * (count != 1)} of {what}{tail}")
+
+    @staticmethod
+    def _plan_notes(plan: Occurrences) -> str:
+        """"; 2 refused by the rules (first at N: why); 1 already marked", or ""."""
         notes = []
         if plan.refused:
             first, problems = plan.refused[0]
@@ -201,14 +217,7 @@ class MarkingController(QObject):
             )
         if plan.already:
             notes.append(f"{plan.already} already marked")
-        tail = "; " + "; ".join(notes) if notes else ""
-        if not plan.spans:
-            self.message(f"No other unmarked occurrence of {what}{tail}")
-            return
-        if self.editor.run(lambda s: s.mark_planned(plan), span.id) is None:
-            return  # refused by the session: the editor said why
-        count = len(plan.spans)
-        self.message(f"Marked {count} more occurrence{'s' * (count != 1)} of {what}{tail}")
+        return "; " + "; ".join(notes) if notes else ""
 
     # ------------------------------------------------------------------ long regions
 
@@ -255,10 +264,46 @@ class MarkingController(QObject):
         return True
 
     def mark_label_or_region(self, label: str) -> None:
-        """A label's key: from the set mark to the cursor if a mark is set, else as usual."""
+        """A label's key: every match of the armed find needle (Ctrl+Enter in the find bar),
+        else from the set mark to the cursor if a mark is set, else as usual."""
+        armed, self.armed_needle = self.armed_needle, None
+        if armed is not None and self.editor.session is not None:
+            self.mark_every_match(*armed, label)
+            return
         if self.editor.session is not None:
             self._select_from_mark()
         self.mark_label(label)
+
+    def arm_mark_every_match(self, needle: str, case_sensitive: bool) -> None:
+        """Ctrl+Enter in the find bar: the next label key marks every match of ``needle``."""
+        session = self.editor.session
+        if session is None:
+            return
+        count = len(find_all(session.text, needle, whole_words=True, case_sensitive=case_sensitive))
+        if not count:
+            self.message(f"{needle!r} does not occur as a whole word: nothing to mark")
+            return
+        self.armed_needle = (needle, case_sensitive)
+        self.message(
+            f"{count} whole-word match{'es' * (count != 1)} of {needle!r}: press a label's key "
+            "to mark them all (Esc: no)"
+        )
+
+    def mark_every_match(self, needle: str, case_sensitive: bool, label: str) -> None:
+        """Mark every whole-word match of ``needle`` as ``label``: one undo step; the status
+        bar says how many, and how many the rules refused or were marked already."""
+        session = self.editor.session
+        assert session is not None
+        plan = session.plan_occurrences(label, needle, case_sensitive=case_sensitive)
+        what = f"{needle[:30]!r} as {label}"
+        tail = self._plan_notes(plan)
+        if not plan.spans:
+            self.message(f"Nothing left to mark of {what}{tail}")
+            return
+        if self.editor.run(lambda s: s.mark_planned(plan), plan.spans[0].id) is None:
+            return  # refused by the session: the editor said why
+        count = len(plan.spans)
+        self.message(f"Marked {count} occurrence{'s' * (count != 1)} of {what}{tail}")
 
     def mark_lines_or_region(self, label: str) -> None:
         """Shift + a label's key: the whole lines from the set mark to the cursor if a mark
@@ -284,6 +329,7 @@ class MarkingController(QObject):
         self.editor.set_current_span(span.id if span else None)
 
     def clear_current(self) -> None:
+        self.armed_needle = None
         self.view.set_mark(None)
         self.currentCleared.emit()
         self.editor.set_current_span(None)

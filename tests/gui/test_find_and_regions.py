@@ -276,3 +276,40 @@ def test_right_to_left_paragraphs_are_right_aligned(
     view.viewport().repaint()
     block = document.findBlockByNumber(1)
     assert block.layout().lineAt(0).naturalTextRect().right() > view.viewport().width() - 20
+
+
+def test_ctrl_enter_in_the_find_bar_then_a_label_marks_every_match(
+    qtbot: QtBot, seed_window: tuple[MainWindow, Path, str]
+) -> None:
+    """An entity string in three keys: Ctrl+F (type it), Ctrl+Enter, the label's key."""
+    window, root, seed = seed_window
+    view, bar = window.view, window.find_bar
+    view.select_cp(0, 0)
+    key(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(bar.edit, "lg전자")  # the bar's matching: not case-sensitive unless asked
+    key(qtbot, Qt.Key.Key_Return, CTRL)  # claimed by the bar, not "done, then next document"
+    assert not bar.isVisible() and QApplication.focusWidget() is view
+    assert window.session is not None and window.session.doc_id == seed
+    key(qtbot, Qt.Key.Key_O)
+    window.save_now()
+    # Every whole-word "LG전자" of the seed, particles after it and all (counted by hand:
+    # 가 는 와 의, a space, a dash, a no-break space follow them).
+    starts = [58, 220, 273, 364, 479, 930, 1047, 1124, 1341, 1399, 1545, 1604]
+    orgs = [s for s in saved_spans(root, seed) if s["label"] == "ORG"]
+    assert sorted(s["start"] for s in orgs) == starts
+    assert {s["text"] for s in orgs} == {"LG전자"}
+    assert window.messages[-1] == "Marked 12 occurrences of 'lg전자' as ORG"
+    # One undo step takes them all back.
+    key(qtbot, Qt.Key.Key_Z, CTRL)
+    assert [s for s in window.session.spans if s.label == "ORG"] == []
+
+    # Esc disarms: the next label key marks only the selection, as usual.
+    key(qtbot, Qt.Key.Key_F, CTRL)
+    bar.edit.clear()
+    type_text(bar.edit, "KT")
+    key(qtbot, Qt.Key.Key_Return, CTRL)
+    key(qtbot, Qt.Key.Key_Escape)
+    start = view.text().index("KT")
+    view.select_cp(start, start + 2)
+    key(qtbot, Qt.Key.Key_O)
+    assert [(s.start, s.end) for s in window.session.spans if s.label == "ORG"] == [(start, start + 2)]
