@@ -11,7 +11,7 @@ from annotator.loading import (
     gc_paused,
     read_document_text,
 )
-from annotator.model import GOLD, STATUSES
+from annotator.model import GOLD, STATUSES, SUGGESTIONS
 
 
 def corpus_status(corpus: Corpus) -> dict[str, Any]:
@@ -19,14 +19,16 @@ def corpus_status(corpus: Corpus) -> dict[str, Any]:
     count}, "files_with_problems": [{"annotator", "doc_id", "path", "problems"}]}``.
 
     A document with no file for an annotator counts as ``todo`` for them; gold is listed
-    as the annotator ``gold`` when it has any file. A file that is not usable (see
-    :mod:`annotator.loading`: it does not parse, does not fit its text, has an unknown
-    label...) counts under no status, whatever it says, but as broken, with its problems:
-    a file the editor opens read-only and that ``agree`` and ``export`` leave out is not
-    progress. Each document's text is read once, for all its files.
+    as the annotator ``gold`` when it has any file. The reserved annotator ``suggestions``
+    (the tool's own proposals) is nobody's progress and is not listed; ``validate`` still
+    checks its files. A file that is not usable (see :mod:`annotator.loading`: it does not
+    parse, does not fit its text, has an unknown label...) counts under no status, whatever
+    it says, but as broken, with its problems: a file the editor opens read-only and that
+    ``agree`` and ``export`` leave out is not progress. Each document's text is read once,
+    for all its files.
     """
     doc_ids = corpus.doc_ids()
-    names = corpus.annotators()
+    names = [name for name in corpus.annotators() if name != SUGGESTIONS]
     if corpus.annotated_ids(GOLD):
         names = [*names, GOLD]
     present = {name: corpus.annotated_ids(name) for name in names}
