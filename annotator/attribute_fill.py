@@ -151,14 +151,21 @@ def page_clock(meta: DocumentMeta | None, corpus_timezone: str | None = None) ->
     The document's ``extra["timezone"]`` (an offset, an abbreviation or an IANA name) wins
     over ``corpus_timezone``; HTML metadata times with an offset are kept as stamps.
     """
+    stated = meta.extra.get("timezone") if meta else None
+    return page_clock_of(
+        stated if isinstance(stated, str) and stated.strip() else corpus_timezone,
+        meta.html_meta if meta else {},
+    )
+
+
+def page_clock_of(timezone: str | None, html_meta: dict[str, str]) -> PageClock:
+    """The page clock of a stated ``timezone`` (or None) and the page's HTML metadata."""
     offset: str | None = None
     zone: str | None = None
-    for raw in ((meta.extra.get("timezone") if meta else None), corpus_timezone):
-        if isinstance(raw, str) and raw.strip():
-            offset, zone = parse_offset(raw), _zone_name(raw.strip())
-            break
+    if isinstance(timezone, str) and timezone.strip():
+        offset, zone = parse_offset(timezone), _zone_name(timezone.strip())
     stamps: list[datetime] = []
-    for key, raw_time in (meta.html_meta.items() if meta else ()):
+    for key, raw_time in html_meta.items():
         if not key.endswith(("published_time", "modified_time")):
             continue
         try:
@@ -244,6 +251,22 @@ def fill_attrs(
     # which one a date is cannot be read from it.
     if len(dates) == 1:
         _put(out, dates[0], date_value(text, clock))
+    return out
+
+
+def article_email(
+    scheme: LabelScheme, label: str, text: str, end: int, article_end: int
+) -> dict[str, AttrValue]:
+    """A byline's ``email`` when its own text has none: the first e-mail address after it in
+    its article (``text[end:article_end]``), where news pages sign off with the reporter's
+    address. {} when the label has no e-mail attribute or the article gives none."""
+    definition = scheme.label(label)
+    attr = next((a for a in definition.attrs if a.type == "email"), None) if definition else None
+    if attr is None:
+        return {}
+    found = load_parsers().EMAIL_RE.search(text, end, article_end)
+    out: dict[str, AttrValue] = {}
+    _put(out, attr, found.group() if found else None)
     return out
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import conflicts
-from annotator.attribute_fill import PageClock, fill_attrs, page_clock
+from annotator.attribute_fill import PageClock, article_email, fill_attrs, page_clock
 from annotator.conflicts import CONFLICT_DIR, conflict_path, reload_session
 from annotator.corpus import (
     ABSENT,
@@ -254,6 +254,27 @@ class SpanIndex:
 
 #: From this many spans, an edit of a done document re-checks only the spans around it.
 LOCAL_CHECK_FROM = 1_000
+#: More ranges touched than this since the last check: the whole check is as cheap.
+LOCAL_CHECK_RANGES = 2_000
+
+
+@dataclass(frozen=True)
+class _SinceClean:
+    """The annotation had no problem at ``stamp`` (see ``DocumentSession._stamp``), but for
+    what the edits since may have changed: these ranges and span ids, the document's labels."""
+
+    stamp: tuple[int, int, int]
+    ranges: tuple[tuple[int, int], ...] = ()
+    ids: frozenset[str] = frozenset()
+    doc: bool = False
+
+    def after(self, change: Change, stamp: tuple[int, int, int]) -> _SinceClean:
+        return _SinceClean(
+            stamp,
+            self.ranges + change.ranges,
+            self.ids | change.added | change.modified,
+            self.doc or change.doc_labels or change.status,
+        )
 
 
 # --------------------------------------------------------------------------- restoring
@@ -359,6 +380,14 @@ class DocumentSession:
     _index: SpanIndex | None = field(init=False, default=None, repr=False)
     #: What the index was built or last updated against: (the span list, its length, version).
     _index_stamp: tuple[int, int, int] = field(init=False, default=(0, -1, -1), repr=False)
+    #: Since :meth:`problems` last found none: the stamp now expected and what the edits
+    #: since touched (None: not known to have been clean). See :meth:`problems`.
+    _clean_since: _SinceClean | None = field(init=False, default=None, repr=False)
+    _step_stamp: tuple[int, int, int] = field(init=False, default=(0, -1, -1), repr=False)
+    #: The suggestions in text order, and the list they were sorted from.
+    _sorted_suggestions: tuple[list[Span], int, list[Span]] | None = field(
+        init=False, default=None, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.history = History(self.annotation)
@@ -504,8 +533,48 @@ class DocumentSession:
         self._index_stamp = self._stamp()
 
     def problems(self) -> list[Problem]:
-        """The rule breaks of this annotation (what the Problems panel lists)."""
-        return check_annotation(self.annotation, self.text, self.scheme, self._text_sha)
+        """The rule breaks of this annotation (what the Problems panel lists).
+
+        A whole check costs tens of milliseconds at 10,000 spans, and the panel asks after
+        every edit. When the last check found nothing and only edits through this session
+        happened since, only the spans around what they touched are checked (the argument
+        of :meth:`_done_problems_after`: every rule is about a span, its attributes, or
+        spans overlapping it); if those are fine, so is the whole. Otherwise, and on small
+        documents, the whole check runs, so a list with problems is always the full one,
+        in its usual order.
+        """
+        since = self._clean_since
+        if (
+            since is not None
+            and since.stamp == self._stamp()
+            and len(self.annotation.spans) >= LOCAL_CHECK_FROM
+            and len(since.ranges) <= LOCAL_CHECK_RANGES
+            and not self._near_problems(since)
+        ):
+            self._clean_since = _SinceClean(since.stamp)
+            return []
+        problems = check_annotation(self.annotation, self.text, self.scheme, self._text_sha)
+        self._clean_since = None if problems else _SinceClean(self._stamp())
+        return problems
+
+    def _near_problems(self, since: _SinceClean) -> list[Problem]:
+        """:func:`check_annotation` of the spans that the edits in ``since`` touched or
+        that overlap what they touched (with the document's labels, hash included)."""
+        if not since.ranges and not since.ids and not since.doc:
+            return []
+        index = self.index
+        labels = [label.name for label in self.scheme.labels()]
+        near: dict[str, Span] = {}
+        for span_id in since.ids:  # a label the scheme lacks is not in the label search
+            span = index.by_id.get(span_id)
+            if span is not None:
+                near[span_id] = span
+        for start, end in since.ranges:
+            for label in labels:
+                for span_id in index.overlapping(label, start, end):
+                    near[span_id] = index.by_id[span_id]
+        part = self.annotation.model_copy(update={"spans": list(near.values())})
+        return check_annotation(part, self.text, self.scheme, self._text_sha)
 
     def done_problems(self) -> list[Problem]:
         """What keeps this annotation from being "done" (:func:`rules.done_problems`)."""
@@ -594,6 +663,7 @@ class DocumentSession:
 
     def _before_step(self) -> tuple[bool, bool, str]:
         """What :meth:`_after_step` needs to take a step back: index fresh, clean, updated_at."""
+        self._step_stamp = self._stamp()
         return self._index_is_fresh(), not self.dirty, self.annotation.updated_at
 
     def _after_step(self, change: Change, before: tuple[bool, bool, str]) -> None:
@@ -613,6 +683,12 @@ class DocumentSession:
                 self.saved_version = self.history.version  # back to what is saved
             self.reopened = []
             raise EditNotSaved(journal_path(self.corpus, self.annotator, self.doc_id), exc) from exc
+        since = self._clean_since
+        if since is not None:
+            # Known only while every change went through here (the stamp says none other did).
+            self._clean_since = (
+                since.after(change, self._stamp()) if since.stamp == self._step_stamp else None
+            )
 
     def _index_is_fresh(self) -> bool:
         return self._index is not None and self._index_stamp == self._stamp()
@@ -681,6 +757,8 @@ class DocumentSession:
             # What the span's own text says (a byline's authors, a date's ISO value), in
             # the same undo step as the mark: confirmed or corrected, never retyped.
             filled = fill_attrs(self.scheme, label, self.text[start:end], self._page_clock)
+            for name, value in self._email_in_article(label, start, end).items():
+                filled.setdefault(name, value)
             new_attrs = {**default_attrs(self.scheme, label), **filled, **carried}
         else:
             new_attrs = attrs
@@ -688,6 +766,17 @@ class DocumentSession:
         edits.append(AddSpan(make_span(self.text, start, end, label, span_id, new_attrs)))
         edit: Edit = edits[0] if len(edits) == 1 else Batch(edits, f"mark {label}")
         return self.run(edit), span_id
+
+    def _email_in_article(self, label: str, start: int, end: int) -> dict[str, AttrValue]:
+        """The reporter's address further down the byline's article (innermost), if any."""
+        definition = self.scheme.label(label)
+        if definition is None or not any(a.type == "email" for a in definition.attrs):
+            return {}
+        around = [s for s in self.spans if s.label == "article" and s.start <= start and end <= s.end]
+        if not around:
+            return {}
+        article = min(around, key=lambda s: s.end - s.start)
+        return article_email(self.scheme, label, self.text, end, article.end)
 
     def _page_clock(self) -> PageClock:
         """What this document's meta says about its time zone (read when a date needs it)."""
@@ -767,10 +856,11 @@ class DocumentSession:
         layer = self.scheme.layer_of(label)
         return bool(definition and definition.no_self_overlap) or bool(layer and layer.no_overlap)
 
-    def _next_id(self, used: set[str] | dict[str, Span] | None = None) -> str:
+    def _next_id(self, used: set[str] | dict[str, Span] | None = None, also: set[str] | None = None) -> str:
         used = used if used is not None else self.index.by_id
+        also = also or set()
         n = len(self.spans) + 1
-        while f"s{n}" in used:
+        while f"s{n}" in used or f"s{n}" in also:
             n += 1
         return f"s{n}"
 
@@ -866,11 +956,14 @@ class DocumentSession:
 
         An accepted suggestion that is undone is pending again.
         """
-        have = {(s.label, s.start, s.end) for s in self.spans}
-        return sorted_spans(
-            s for s in self.suggestions
-            if s.id not in self.rejected and (s.label, s.start, s.end) not in have
-        )
+        # Asked after every edit (the ghosts follow the spans): the span index answers
+        # "marked already?" per suggestion, and the suggestions are sorted once.
+        suggestions = self.suggestions
+        cached = self._sorted_suggestions
+        if cached is None or cached[0] is not suggestions or cached[1] != len(suggestions):
+            cached = self._sorted_suggestions = (suggestions, len(suggestions), sorted_spans(suggestions))
+        index, rejected = self.index, self.rejected
+        return [s for s in cached[2] if s.id not in rejected and not index.has(s.label, s.start, s.end)]
 
     def accept_suggestions(self, ids: Iterable[str]) -> Accepted | None:
         """Copy these suggestions into the annotation as one undoable edit (new span ids).
@@ -882,12 +975,18 @@ class DocumentSession:
         is not added; :attr:`Accepted.refused` says which and why. None: none chosen.
         """
         wanted = set(ids)
-        chosen = [s for s in self.pending_suggestions() if s.id in wanted]
+        index = self.index
+        # The pending ones among those wanted (as pending_suggestions() says), without asking
+        # about every suggestion of the document: accepting one of 1,000 stays cheap.
+        chosen = [
+            s for s in self.suggestions
+            if s.id in wanted and s.id not in self.rejected and not index.has(s.label, s.start, s.end)
+        ]
         if not chosen:
             return None
         order = {label.name: i for i, label in enumerate(self.scheme.labels())}
         chosen.sort(key=lambda s: (order.get(s.label, len(order)), s.start, -s.end, s.id))
-        used = set(self.index.by_id)
+        used: set[str] = set()  # ids given in this batch, besides those of the spans there
         taken: list[Span] = []
         edits: list[Edit] = []
         refused: list[tuple[Span, list[Problem]]] = []
@@ -895,7 +994,7 @@ class DocumentSession:
             if self.scheme.label(suggestion.label) is None:
                 refused.append((suggestion, [Problem("unknown-label", f"unknown label {suggestion.label!r}")]))
                 continue
-            span_id = self._next_id(used)
+            span_id = self._next_id(index.by_id, used)
             attrs = {**default_attrs(self.scheme, suggestion.label), **suggestion.attrs}
             span = make_span(self.text, suggestion.start, suggestion.end, suggestion.label, span_id, attrs)
             problems = self._rule_breaks(span, taken)

@@ -103,16 +103,46 @@ def is_particle_run(run: str) -> bool:
     return bool(run) and split(run, _MAX_PARTICLES)
 
 
+def _cjk_script(c: str) -> str | None:
+    """"han", "hiragana" or "katakana" for a character of those scripts, else None."""
+    o = ord(c)
+    if 0x3040 <= o <= 0x309F:
+        return "hiragana"
+    if 0x30A0 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9F:
+        return "katakana"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F:
+        return "han"
+    return None
+
+
+def _glued(a: str, b: str) -> bool:
+    """Whether two neighbouring characters belong to one word.
+
+    Japanese and Chinese put no space between words: there a change of script (a kana name
+    followed by the hiragana particle in ``トレンドマイクロは``) is the only visible edge, and
+    next to a Han character no edge can be seen at all, so neither is taken as glued. Kana
+    of one script and every other pair of letters and digits (Hangul with Latin, as in
+    ``LG전자``) are glued.
+    """
+    if not (_is_word(a) and _is_word(b)):
+        return False
+    script_a, script_b = _cjk_script(a), _cjk_script(b)
+    if script_a is None and script_b is None:
+        return True
+    return script_a == script_b and script_a != "han"
+
+
 def whole_word_at(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` stands as a word: no letter or digit glued before it,
-    and after it nothing glued but Korean particles.
+    and after it nothing glued but Korean particles (see :func:`_glued` for Japanese and
+    Chinese, which have no spaces).
 
     An edge of the match that is not itself a letter or digit (``[사진``) needs no
     boundary there.
     """
-    if start > 0 and _is_word(text[start]) and _is_word(text[start - 1]):
+    if start > 0 and _glued(text[start - 1], text[start]):
         return False
-    if end >= len(text) or not (_is_word(text[end - 1]) and _is_word(text[end])):
+    if end >= len(text) or not _glued(text[end - 1], text[end]):
         return True
     j = end
     limit = min(len(text), end + _LONGEST_PARTICLE * _MAX_PARTICLES + 1)

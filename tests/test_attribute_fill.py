@@ -212,3 +212,31 @@ def test_merged_spans_keep_what_the_annotator_set(tmp_path: Path) -> None:
     assert session.span(merged[1]).attrs == {  # type: ignore[union-attr]
         "authors": ["Corrected"], "agency": "뉴스핌", "location": "서울"
     }
+
+
+SIGNED = "Title\n[서울=뉴스핌] 심지혜 기자 = Body.\nsjh@newspim.com\n\nTeaser\nlee@other.example\n"
+
+
+def test_a_bylines_email_comes_from_its_article_when_its_own_text_has_none(tmp_path: Path) -> None:
+    corpus = Corpus.create(tmp_path / "c", name="t")
+    meta = DocumentMeta(
+        doc_id="d", text_sha256=sha256_text(SIGNED), chars=len(SIGNED), source="test", source_format="txt"
+    )
+    corpus.add_document(SIGNED, meta)
+    session = DocumentSession.open(corpus, "tester", "d")
+    b = SIGNED.index("[서울")
+    byline_end = b + len("[서울=뉴스핌] 심지혜 기자")
+    # No article around it yet: the page's other addresses are not the byline's.
+    result = session.mark("byline", b, byline_end)
+    assert result is not None and "email" not in session.span(result[1]).attrs  # type: ignore[union-attr]
+    session.undo()
+    # Inside an article: the first address after it in that article (not the teaser's).
+    session.mark("article", 0, SIGNED.index("\n\nTeaser"))
+    result = session.mark("byline", b, byline_end)
+    assert result is not None
+    assert session.span(result[1]).attrs == {  # type: ignore[union-attr]
+        "authors": ["심지혜"], "agency": "뉴스핌", "location": "서울", "email": "sjh@newspim.com"
+    }
+    # A label without an e-mail attribute gets none (a title over the same words).
+    result = session.mark("title", 0, 5)
+    assert result is not None and session.span(result[1]).attrs == {}  # type: ignore[union-attr]

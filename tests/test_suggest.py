@@ -13,7 +13,7 @@ from annotator.cli import main
 from annotator.corpus import Corpus, CorpusError, LockedError
 from annotator.default_scheme import news_scheme
 from annotator.evaluate import score_document
-from annotator.model import SUGGESTIONS, Annotation, DocumentMeta, LabelScheme, Span
+from annotator.model import GOLD, SUGGESTIONS, Annotation, DocumentMeta, LabelScheme, Span
 from annotator.rules import article_body, check_annotation, clean_text, sha256_text
 from annotator.suggest import DocInput, suggest_corpus, suggest_text
 from annotator.suggest.align import align_lines
@@ -22,7 +22,7 @@ from annotator.suggest.htmlmeta import article_title, page_titles
 from annotator.suggest.lines import split_lines
 from annotator.suggest.locate import find_in_line, fold
 from annotator.suggest.patterns import find_bylines, find_dates
-from tests.conftest import add_text
+from tests.conftest import DEMO_CORPUS, add_text
 
 SEED_ID = "000_2c3ea0c0f783ca12"
 FIXTURES = Path(__file__).parent / "fixtures" / "suggest"
@@ -104,6 +104,23 @@ def test_seed_byline_email_and_dates(seed_suggestions: tuple[Corpus, str, Annota
     # Title, date and byline lines are parts inside the article, never boilerplate.
     _no_boilerplate_over_parts(annotation.spans)
     assert [(s.start, s.end) for s in annotation.spans if s.label == "boilerplate" and s.start < 341] == [(0, 39)]
+
+
+def test_suggested_dates_carry_the_zone_the_corpus_states(corpus: Corpus, seed_text: str) -> None:
+    """Imported with --timezone Asia/Seoul, the seed's suggested dates carry +09:00, as its
+    gold does and as a date marked by hand gets it; without it they carry none (above)."""
+    meta = DocumentMeta(
+        doc_id=SEED_ID, text_sha256=sha256_text(seed_text), chars=len(seed_text),
+        source="test", source_format="txt", extra={"timezone": "Asia/Seoul"},
+    )
+    corpus.add_document(seed_text, meta)
+    assert suggest_corpus(corpus, jobs=1).written == 1
+    dates = [(s.start, s.end, s.attrs) for s in _suggested(corpus, SEED_ID).spans if s.label == "date"]
+    gold = Corpus.open(DEMO_CORPUS).load_annotation(GOLD, "000_2c3ea0c0f783ca12")
+    assert gold is not None
+    gold_dates = [(s.start, s.end, s.attrs) for s in gold.annotation.spans if s.label == "date"]
+    assert dates == gold_dates
+    assert dates[0] == (85, 102, {"value": "2020-06-03T09:03+09:00"})
 
 
 def test_seed_navigation_footer_and_teasers(seed_suggestions: tuple[Corpus, str, Annotation]) -> None:

@@ -118,3 +118,15 @@ def test_mark_occurrences_counts_marked_already_and_refused(corpus: Corpus) -> N
     assert len(session.plan_occurrences("LOC", "서울", whole_words=False).spans) == 2
     session.undo()
     assert sorted(s.text for s in session.spans) == ["[서울=뉴스핌", "서울"]
+
+
+def test_japanese_and_chinese_names_are_whole_words_at_a_change_of_script() -> None:
+    text = "トレンドマイクロは、トレンドマイクロ社の無料アプリ。マイクロソフトと東京都で"
+    # A katakana name before the hiragana particle は, or before the Han 社, stands as a word;
+    # inside a longer katakana word (マイクロソフト) it does not.
+    assert find_all(text, "トレンドマイクロ", whole_words=True) == [(0, 8), (10, 18)]
+    assert find_all(text, "マイクロ", whole_words=True) == []
+    # Next to Han characters no word edge can be seen: a Han name matches inside (東京都).
+    assert find_all(text, "東京", whole_words=True) == [(text.index("東京"), text.index("東京") + 2)]
+    # Korean keeps its rule: Latin and Hangul glue (LG전자), particles do not.
+    assert find_all("LG전자는 LG와", "LG", whole_words=True) == [(6, 8)]

@@ -275,10 +275,15 @@ class MarkingController(QObject):
         self.mark_label(label)
 
     def arm_mark_every_match(self, needle: str, case_sensitive: bool) -> None:
-        """Ctrl+Enter in the find bar: the next label key marks every match of ``needle``."""
+        """Ctrl+Enter in the find bar: the next label key marks every match of ``needle``.
+
+        Smart case: a needle with a capital letter matches its case even when the bar does
+        not ("Associated Press" is not "ASSOCIATED PRESS"); an all-lowercase one matches any.
+        """
         session = self.editor.session
         if session is None:
             return
+        case_sensitive = case_sensitive or needle != needle.lower()
         count = len(find_all(session.text, needle, whole_words=True, case_sensitive=case_sensitive))
         if not count:
             self.message(f"{needle!r} does not occur as a whole word: nothing to mark")

@@ -53,6 +53,9 @@ class DocInput:
     html: str | None = None
     url: str | None = None
     html_meta: dict[str, str] = field(default_factory=dict)
+    #: The document's stated time zone (its meta's ``extra["timezone"]``, from ``import
+    #: --timezone``): a suggested date's value carries it, as a date marked by hand does.
+    timezone: str | None = None
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from annotator.attribute_fill import date_value, page_clock_of
 from annotator.corpus import Corpus, CorpusError
 from annotator.model import SUGGESTIONS, Annotation, LabelScheme, Span
 from annotator.rules import check_annotation, sha256_text
@@ -104,6 +105,20 @@ def resolve(text: str, proposals: list[Proposal], scheme: LabelScheme) -> list[S
     return spans
 
 
+def with_page_zone(spans: list[Span], doc: DocInput) -> list[Span]:
+    """The date spans' values with the zone the page or the corpus gives, exactly as a date
+    marked by hand gets it (:func:`annotator.attribute_fill.date_value`); others unchanged."""
+    clock = page_clock_of(doc.timezone, doc.html_meta)
+    out = []
+    for span in spans:
+        if span.label == "date" and isinstance(span.attrs.get("value"), str):
+            value = date_value(span.text, lambda: clock)
+            if value is not None and value != span.attrs["value"]:
+                span = span.model_copy(update={"attrs": {**span.attrs, "value": value}})
+        out.append(span)
+    return out
+
+
 def suggest_text(
     doc: DocInput,
     scheme: LabelScheme,
@@ -116,7 +131,7 @@ def suggest_text(
     """The suggestions annotation of one document (valid under ``scheme``) and the method."""
     wanted = normalise_only(only)
     result = suggest(doc, only=wanted, repeated=repeated, gazetteer=gazetteer, extracted=extracted)
-    spans = resolve(doc.text, result.spans, scheme)
+    spans = with_page_zone(resolve(doc.text, result.spans, scheme), doc)
     doc_labels: dict[str, str] = {}
     page_type = scheme.doc_label("page_type")
     if "article" in wanted and page_type and "article" in page_type.values and any(
@@ -152,7 +167,10 @@ def read_doc(corpus: Corpus, doc_id: str) -> DocInput:
             path = corpus.documents_dir / meta.html_source
             raise CorpusError(path, f"cannot read the kept HTML: {exc}") from exc
     url = meta.url or meta.html_meta.get("canonical") or meta.html_meta.get("og:url")
-    return DocInput(doc_id, text, html, url, dict(meta.html_meta))
+    timezone = meta.extra.get("timezone")
+    return DocInput(
+        doc_id, text, html, url, dict(meta.html_meta), timezone if isinstance(timezone, str) else None
+    )
 
 
 def site_statistics(corpus: Corpus) -> tuple[dict[str, str], dict[str, frozenset[str]]]:

@@ -303,6 +303,14 @@ def test_ctrl_enter_in_the_find_bar_then_a_label_marks_every_match(
     key(qtbot, Qt.Key.Key_Z, CTRL)
     assert [s for s in window.session.spans if s.label == "ORG"] == []
 
+    # Smart case: a needle with a capital letter matches its case ("Lg전자" is nowhere).
+    key(qtbot, Qt.Key.Key_F, CTRL)
+    bar.edit.clear()
+    type_text(bar.edit, "Lg전자")
+    assert len(view.find_matches()) == 12  # the bar itself still ignores case
+    key(qtbot, Qt.Key.Key_Return, CTRL)
+    assert window.messages[-1] == "'Lg전자' does not occur as a whole word: nothing to mark"
+
     # Esc disarms: the next label key marks only the selection, as usual.
     key(qtbot, Qt.Key.Key_F, CTRL)
     bar.edit.clear()

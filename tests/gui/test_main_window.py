@@ -97,13 +97,14 @@ def test_keyboard_annotation_of_the_seed_page_is_saved(
     view.select_cp(b, b + len(byline))
     key(qtbot, window, Qt.Key.Key_Y)
     editor = window.attr_editor
-    # Authors, agency and location were filled in from the byline's own text; the e-mail,
-    # which is not in it, is typed.
+    # Authors, agency and location were filled in from the byline's own text, the e-mail
+    # from the address the article signs off with. Retyping the e-mail:
     assert [editor.fields[n].text() for n in ("authors", "agency", "location", "email")] == [  # type: ignore[union-attr]
-        "심지혜", "뉴스핌", "서울", ""
+        "심지혜", "뉴스핌", "서울", "sjh@newspim.com"
     ]
     field = editor.fields["email"]
     focus(qtbot, field)
+    field.selectAll()  # type: ignore[union-attr]
     type_text(field, "sjh@newspim")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     # An invalid e-mail turns the field red while it is wrong, and is fixed by typing on.
