@@ -1,4 +1,8 @@
-"""``annotator schema [--out FOLDER]``: regenerate the JSON Schemas from the models."""
+"""``annotator schema [--out FOLDER]``: write the JSON Schemas generated from the models.
+
+The default is ``schemas/`` in the current folder: in a checkout's root that regenerates the
+repository's ``schemas/`` (``make schema``), and an installed package never writes into its
+own folder in ``site-packages`` (ADR 0020)."""
 
 from __future__ import annotations
 
@@ -7,12 +11,20 @@ from pathlib import Path
 
 from annotator.commands.common import info
 from annotator.outputs import check_output_path
-from annotator.schemas import default_schema_dir, render_schemas, write_schemas
+from annotator.schemas import render_schemas, write_schemas
+
+#: ``--out`` when none is given, relative to the current folder.
+DEFAULT_OUT = Path("schemas")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schema", help="regenerate schemas/ from the models")
-    p.add_argument("--out", type=Path, default=None, help="folder (default: the project's schemas/)")
+    p = sub.add_parser("schema", help="write the JSON Schemas of every file to a folder")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="folder (default: schemas/ in the current folder, created when missing)",
+    )
     p.set_defaults(func=run)
 
 
@@ -27,7 +39,7 @@ def schema_folder_problem(folder: Path) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = args.out or default_schema_dir()
+    folder: Path = args.out
     # The same check as every output; updating its own files in place counts as replacing.
     check_output_path(
         folder, kind="folder", replace=True, foreign=schema_folder_problem, parents_must_exist=False
