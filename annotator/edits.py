@@ -10,10 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
 from annotator.model import Annotation, AttrValue, LabelScheme, Span, Status, utc_now
+
+_SPAN_ID = attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,8 @@ class AddSpan:
         self.description = self.description or f"mark {self.span.label}"
 
     def apply(self, annotation: Annotation) -> Change:
-        if any(s.id == self.span.id for s in annotation.spans):
+        # In C (attrgetter over the list): 10,000 spans must not cost a Python loop per mark.
+        if self.span.id in map(_SPAN_ID, annotation.spans):
             raise EditError(f"span id {self.span.id!r} is already used")
         annotation.spans.append(self.span)
         return Change(added=frozenset({self.span.id}), ranges=((self.span.start, self.span.end),))

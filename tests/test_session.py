@@ -429,3 +429,61 @@ def test_span_index_is_rebuilt_when_spans_change_behind_the_session(corpus: Corp
     assert session.mark("PER", 8, 11) is None
     change, span_id = session.mark("PER", 8, 10)  # type: ignore[misc]
     assert change.removed == {"x1"} and session.span(span_id).text == "Lee"  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- problems after edits
+
+
+def test_problems_after_edits_on_a_clean_large_document_check_only_around_them(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a check that found nothing, each edit re-checks only the spans around what it
+    touched (a whole check is tens of ms at 10,000 spans); the answer is always the whole
+    check's, in its order, whatever the edits do (problems appear, go, come back)."""
+    import annotator.session as session_module
+    from annotator.rules import check_annotation
+
+    monkeypatch.setattr(session_module, "LOCAL_CHECK_FROM", 0)
+    words = [f"w{i:03d}" for i in range(200)]
+    text = " ".join(words) + "\n\nTitle line here\n\nbody text of the article"
+    s = session_on(corpus, text)
+    for i in range(0, 200, 2):  # 100 entities: the whole check would see all of them
+        s.mark("PER", 5 * i, 5 * i + 4)
+    checked: list[int] = []
+
+    def spy(annotation, *args, **kwargs):  # type: ignore[no-untyped-def]
+        checked.append(len(annotation.spans))
+        return check_annotation(annotation, *args, **kwargs)
+
+    monkeypatch.setattr(session_module, "check_annotation", spy)
+
+    def whole() -> list:
+        return check_annotation(s.annotation, s.text, s.scheme)
+
+    assert s.problems() == [] == whole()
+    title = text.index("Title")
+    steps = [
+        lambda: s.mark("ORG", 5, 9),  # between two entities: still fine
+        lambda: s.mark("LOC", 12, 20),  # overlaps two entities: problems
+        lambda: s.undo(),  # fine again
+        lambda: s.mark("title", title, title + 15),  # a title outside any article
+        lambda: s.mark("article", title, len(text)),  # now inside one
+        lambda: s.set_doc_label("page_type", "article"),
+        lambda: s.undo(),
+        lambda: s.undo(),  # the title is outside again
+        lambda: s.redo(),
+    ]
+    for step in steps:
+        step()
+        checked.clear()
+        assert s.problems() == whole()
+    # A clean state reached by edits only: the last check looked at a few spans only.
+    s.mark("MISC", 45, 49)
+    checked.clear()
+    assert s.problems() == [] == whole()
+    assert checked and max(checked) < 10 < len(s.spans)
+    # Spans changed behind the session's back: the whole document is checked again.
+    s.annotation.spans.append(make_span(s.text, 40, 48, "ORG", "x1"))
+    checked.clear()
+    assert s.problems() == whole() != []
+    assert checked == [len(s.spans)]

@@ -23,7 +23,7 @@ from annotator.rejections import (
     rejected_ids,
     rejections_path,
 )
-from annotator.schemas import render_schemas
+from annotator.schemas import model_schema, render_schemas
 from annotator.session import DocumentSession
 from annotator.suggest import suggest_corpus
 from annotator.suggest.entities import corpus_gazetteer
@@ -113,7 +113,8 @@ def test_a_broken_rejections_file_is_named_and_never_overwritten(corpus: Corpus,
 
 def test_the_schema_is_generated_from_the_model() -> None:
     schema = json.loads(render_schemas()["rejected-suggestions.schema.json"])
-    assert schema == RejectedSuggestions.model_json_schema(mode="validation")
+    assert schema == model_schema("rejected-suggestions", RejectedSuggestions)
+    assert schema["$id"] == "urn:article-annotator:schema:rejected-suggestions"
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"doc_id", "annotator", "text_sha256"}
 

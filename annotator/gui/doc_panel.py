@@ -40,6 +40,8 @@ class DocumentPanel(QWidget):
             self.status_combo.addItem(STATUS_TEXT[status], status)
         self.status_combo.activated.connect(lambda _i: self.statusChosen.emit(self.status_combo.currentData()))
         form.addRow("status", self.status_combo)
+        #: The problems listed now.
+        self._shown: list[Problem] = []
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName("problem_list")
         self.problem_list.itemActivated.connect(self._on_problem)
@@ -58,6 +60,10 @@ class DocumentPanel(QWidget):
         self.status_combo.setEnabled(not read_only)
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
+        problems = list(problems)
+        if problems == self._shown and self.problem_list.count() == len(problems):
+            return  # re-checked after an edit and unchanged: the list (and its selection) stays
+        self._shown = problems
         self.problem_list.clear()
         for problem in problems:
             if problem.path:

@@ -24,7 +24,7 @@ from annotator.gui.doc_panel import DocumentPanel
 from annotator.gui.span_table import SpanTableModel
 from annotator.gui.textview import SpanTextView
 from annotator.model import LabelScheme
-from annotator.rules import Problem
+from annotator.rules import CLEAN_CUTS, Problem
 from annotator.session import DocumentSession
 
 #: The clean text and the problems are recomputed after this pause, not per keystroke.
@@ -51,7 +51,7 @@ class DocumentEditor(QObject):
     #: :attr:`documentOpened`, so that listeners' messages come in the order they always did.
     sessionShown = Signal(object)
     #: The spans changed; emitted mid-refresh, before the current span is restored, so the
-    #: ghost spans are redrawn against the new spans.
+    #: ghost spans are redrawn against the new spans (:attr:`last_change` says what changed).
     spansChanged = Signal()
     #: An edit was applied and the views refreshed: schedule the save, update the title.
     applied = Signal()
@@ -94,12 +94,14 @@ class DocumentEditor(QObject):
         self.message = message
         self.session: DocumentSession | None = None
         self.current_span: str | None = None
+        #: The change being applied (while :attr:`spansChanged` is emitted), None otherwise.
+        self.last_change: Change | None = None
         self.undo_action: QAction | None = None
         self.redo_action: QAction | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(PREVIEW_MS)
-        self._refresh_timer.timeout.connect(self.refresh_slow_panels)
+        self._refresh_timer.timeout.connect(self._refresh_visible)
         # The clean text and the problems cost a pass over the whole document: computed only
         # for a panel on screen; a hidden one is marked stale and filled when it is shown.
         self._preview_stale = False
@@ -197,6 +199,9 @@ class DocumentEditor(QObject):
         if change is None or session is None:
             return
         if change.spans_changed:
+            # Before the span list follows the change: it still knows the removed spans.
+            if self._touches_clean_text(change):
+                self._preview_stale = True
             self.view.update_spans(session.spans, change)
             # A removed row moves the list's current row to a neighbour: not the user's move.
             self._moving_row = True
@@ -204,7 +209,11 @@ class DocumentEditor(QObject):
                 self.span_model.refresh(session.spans, change, session.span)
             finally:
                 self._moving_row = False
-            self.spansChanged.emit()
+            self.last_change = change
+            try:
+                self.spansChanged.emit()
+            finally:
+                self.last_change = None
         if current is not None:
             self.set_current_span(current)
         elif self.current_span is not None and session.span(self.current_span) is None:
@@ -215,6 +224,9 @@ class DocumentEditor(QObject):
         if change.doc_labels or change.status:
             self.refresh_doc_panel()
         self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
+        # The problems after a pause (every edit restarts it: one check for a burst of keys).
+        self._problems_stale = True
+        self._check_problems = True
         self._refresh_timer.start()
         if session.reopened:
             # The session moved a done document back to "in progress" (ADR 0013): say why.
@@ -318,6 +330,18 @@ class DocumentEditor(QObject):
     def refresh_doc_panel(self) -> None:
         if self.session is not None:
             self.doc_panel.show_annotation(self.session.annotation, self.session.read_only)
+
+    def _touches_clean_text(self, change: Change) -> bool:
+        """Whether ``change`` added, removed or changed a span the clean text depends on
+        (an article, or a span cut out of one): else the preview is still right."""
+        session = self.session
+        if session is None:
+            return False
+        for span_id in change.added | change.modified | change.removed:
+            for span in (session.span(span_id), self.span_model.span(span_id)):
+                if span is not None and (span.label == "article" or span.label in CLEAN_CUTS):
+                    return True
+        return False
 
     def refresh_slow_panels(self, check: bool = True) -> None:
         """The clean text and the problems: recomputed after a pause, not per keystroke.

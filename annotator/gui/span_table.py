@@ -86,6 +86,10 @@ class SpanTableModel(QAbstractTableModel):
         # Keys are unique (the id is part of them): bisect finds the span's own row.
         return bisect_left(self._keys, _key(span))
 
+    def span(self, span_id: str) -> Span | None:
+        """The span of that id as the list shows it (before :meth:`refresh`: as it was)."""
+        return self._by_id.get(span_id)
+
     def span_at(self, row: int) -> Span | None:
         return self._spans[row] if 0 <= row < len(self._spans) else None
 

@@ -15,6 +15,8 @@ runs of ``annotator suggest``.
 
 from __future__ import annotations
 
+from bisect import insort
+
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction
 
@@ -31,6 +33,10 @@ from annotator.session import DocumentSession
 VISIBLE_KEY = "suggestions/visible"
 HIDDEN_LAYERS_KEY = "suggestions/hidden_layers"
 TOGGLE_KEY = "Ctrl+H"
+
+
+def _text_order(span: Span) -> tuple[int, int, str]:
+    return (span.start, -span.end, span.id)  # the order of session.sorted_spans
 
 
 def _settings() -> QSettings:
@@ -55,6 +61,14 @@ class SuggestionController(QObject):
         self.toggle_action: QAction | None = None
         #: Layer name -> its "Suggestions of layer ..." action.
         self.layer_actions: dict[str, QAction] = {}
+        # What shown() returns, kept in step with each edit (an edit among 10,000 spans must
+        # not re-ask about 1,000 suggestions): None when it must be computed again.
+        self._shown: list[Span] | None = None
+        self._shown_ids: set[str] = set()
+        #: The open document's suggestions by place: an edit's ranges name the ones it may
+        #: have marked or unmarked.
+        self._by_place: dict[tuple[int, int], list[Span]] = {}
+        self._places_of: list[Span] | None = None  # the list _by_place was built from
 
     def add_actions(self, registry: ActionRegistry) -> None:
         # Return, "." and "," mean something else in the side panels: keys of the text only.
@@ -85,15 +99,26 @@ class SuggestionController(QObject):
     # ------------------------------------------------------------------ what is shown
 
     def shown(self) -> list[Span]:
-        """The suggestions drawn and acted on: pending, of a shown layer; none when hidden."""
+        """The suggestions drawn and acted on: pending, of a shown layer; none when hidden.
+
+        In text order; the list is the controller's own (do not change it)."""
+        if self._shown is None:
+            self._shown = self._compute_shown()
+            self._shown_ids = {g.id for g in self._shown}
+        return self._shown
+
+    def _compute_shown(self) -> list[Span]:
         session = self.editor.session
         if session is None or not self.visible:
             return []
         pending = session.pending_suggestions()
         if not self.hidden_layers:
             return pending
-        scheme = self.editor.scheme
-        return [g for g in pending if (layer := scheme.layer_of(g.label)) is None or layer.name not in self.hidden_layers]
+        return [g for g in pending if self._layer_shown(g)]
+
+    def _layer_shown(self, ghost: Span) -> bool:
+        layer = self.editor.scheme.layer_of(ghost.label)
+        return layer is None or layer.name not in self.hidden_layers
 
     def _visibility_changed(self) -> None:
         assert self.toggle_action is not None
@@ -120,6 +145,10 @@ class SuggestionController(QObject):
         """A new document: load its suggestions, drop the ones this annotator rejected, draw."""
         self.cursor.clear()
         problems = session.load_suggestions()
+        self._by_place = {}
+        self._places_of = session.suggestions
+        for ghost in session.suggestions:
+            self._by_place.setdefault((ghost.start, ghost.end), []).append(ghost)
         if problems:
             self.message(f"Suggestions not shown: {problems[0]}", error=True)
         elif session.suggestions:
@@ -133,12 +162,46 @@ class SuggestionController(QObject):
         self.show_ghosts()
 
     def on_spans_changed(self) -> None:
-        # A marked span may cover a suggestion, which then is no longer pending.
+        """A span marked where a suggestion is makes it no longer pending (undone: pending
+        again). Only the suggestions at the places the edit touched are looked at, and only
+        those that came or went are redrawn."""
         session = self.editor.session
-        if session is not None and session.suggestions:
+        if session is None or not session.suggestions:
+            return
+        change = self.editor.last_change
+        if change is None or self._shown is None or session.suggestions is not self._places_of:
             self.show_ghosts()
+            return
+        candidates = {g.id: g for r in change.ranges for g in self._by_place.get(r, ())}
+        if not candidates:
+            return
+        index, rejected = session.index, session.rejected
+        came: list[Span] = []
+        went: list[str] = []
+        for ghost in candidates.values():
+            now = (
+                self.visible
+                and ghost.id not in rejected
+                and not index.has(ghost.label, ghost.start, ghost.end)
+                and self._layer_shown(ghost)
+            )
+            if now and ghost.id not in self._shown_ids:
+                came.append(ghost)
+            elif not now and ghost.id in self._shown_ids:
+                went.append(ghost.id)
+        if not came and not went:
+            return
+        gone = set(went)
+        shown = [g for g in self._shown if g.id not in gone] if gone else self._shown
+        for ghost in came:
+            insort(shown, ghost, key=_text_order)
+        self._shown = shown
+        self._shown_ids = (self._shown_ids - gone) | {g.id for g in came}
+        self.view.update_ghost_spans(came, went)
 
     def show_ghosts(self) -> None:
+        """Draw the shown suggestions anew (a new document, layers or visibility changed)."""
+        self._shown = None
         self.view.set_ghost_spans(self.shown())
 
     def selection_moved(self, start: int, end: int) -> None:

@@ -502,6 +502,24 @@ class SpanTextView(QPlainTextEdit):
         self._layout_bars()
         self.viewport().update()
 
+    def update_ghost_spans(self, added: Sequence[Span], removed: Sequence[str]) -> None:
+        """Some suggestions came or went (an edit marked or unmarked their place): only
+        their blocks are redrawn, where :meth:`set_ghost_spans` redraws the whole view."""
+        touched: list[_Entry] = []
+        for span_id in removed:
+            entry = self._ghosts.remove(span_id)
+            if entry is not None:
+                touched.append(entry)
+        for span in added:
+            entry = self._entry(span)
+            if entry is not None:
+                self._ghosts.add(entry)
+                touched.append(entry)
+        if any(entry.style == "bar" for entry in touched):
+            self._layout_bars()
+        # Ghosts are painted, never written into the blocks' formats: a repaint is enough.
+        self._update_block_ranges([(entry.b0, entry.b1) for entry in touched])
+
     def set_compare_spans(self, spans_by_annotator: dict[str, Sequence[Span]]) -> None:
         """Review overlay: each annotator's spans as a thin line under the text."""
         self._compare = {
@@ -556,6 +574,10 @@ class SpanTextView(QPlainTextEdit):
     def move_blocks(self, delta: int, extend: bool = False) -> None:
         """Like :meth:`move_lines` but by paragraphs (lines separated by blank lines)."""
         self._move_by_starts(self._paragraphs(), delta, extend)
+
+    def ghost_ids_at(self, pos_cp: int) -> list[str]:
+        """Ids of the suggestions drawn at ``pos_cp``, outermost first."""
+        return [e.id for e in self._entries_at(self._ghosts, pos_cp)]
 
     def span_ids_at(self, pos_cp: int) -> list[str]:
         """Ids of the shown spans that contain the character at ``pos_cp``; outermost first."""
