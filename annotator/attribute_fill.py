@@ -23,7 +23,7 @@ offset is ignored (no zone), as is an ambiguous abbreviation such as ``CST`` or 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -255,16 +255,30 @@ def fill_attrs(
 
 
 def article_email(
-    scheme: LabelScheme, label: str, text: str, end: int, article_end: int
+    scheme: LabelScheme,
+    label: str,
+    text: str,
+    end: int,
+    article_end: int,
+    skip: Sequence[tuple[int, int]] = (),
 ) -> dict[str, AttrValue]:
     """A byline's ``email`` when its own text has none: the first e-mail address after it in
     its article (``text[end:article_end]``), where news pages sign off with the reporter's
-    address. {} when the label has no e-mail attribute or the article gives none."""
+    address; not one inside ``skip`` (the article's boilerplate: a photo caption's address
+    is the photographer's). {} when the label has no e-mail attribute or the article gives
+    none."""
     definition = scheme.label(label)
     attr = next((a for a in definition.attrs if a.type == "email"), None) if definition else None
     if attr is None:
         return {}
-    found = load_parsers().EMAIL_RE.search(text, end, article_end)
+    found = next(
+        (
+            m
+            for m in load_parsers().EMAIL_RE.finditer(text, end, article_end)
+            if not any(a <= m.start() < b for a, b in skip)
+        ),
+        None,
+    )
     out: dict[str, AttrValue] = {}
     _put(out, attr, found.group() if found else None)
     return out

@@ -776,7 +776,13 @@ class DocumentSession:
         if not around:
             return {}
         article = min(around, key=lambda s: s.end - s.start)
-        return article_email(self.scheme, label, self.text, end, article.end)
+        # An address in the article's boilerplate (a photo caption's) is not the reporter's.
+        skip = [
+            (s.start, s.end)
+            for s in self.spans
+            if s.label == "boilerplate" and s.end > end and s.start < article.end
+        ]
+        return article_email(self.scheme, label, self.text, end, article.end, skip)
 
     def _page_clock(self) -> PageClock:
         """What this document's meta says about its time zone (read when a date needs it)."""

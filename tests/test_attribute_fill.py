@@ -240,3 +240,31 @@ def test_a_bylines_email_comes_from_its_article_when_its_own_text_has_none(tmp_p
     # A label without an e-mail attribute gets none (a title over the same words).
     result = session.mark("title", 0, 5)
     assert result is not None and session.span(result[1]).attrs == {}  # type: ignore[union-attr]
+
+
+CAPTIONED = (
+    "Teaser [서울=뉴스핌] 윤채영 기자 = Body. [서울=뉴스핌] 이길동 기자 =Caption.2025.07.22 gdlee@newspim.com "
+    "More body. ycy1486@newspim.com 2025-07-26 07:00\n"
+)
+
+
+def test_a_captions_address_is_not_the_bylines(tmp_path: Path) -> None:
+    """The photographer's address in a caption marked as boilerplate is skipped: the byline
+    gets the reporter's sign-off further down (the seed's teasers)."""
+    corpus = Corpus.create(tmp_path / "c", name="t")
+    meta = DocumentMeta(
+        doc_id="d", text_sha256=sha256_text(CAPTIONED), chars=len(CAPTIONED), source="test", source_format="txt"
+    )
+    corpus.add_document(CAPTIONED, meta)
+    session = DocumentSession.open(corpus, "tester", "d")
+    session.mark("article", 0, len(CAPTIONED) - 1)
+    b = CAPTIONED.index("[서울")
+    byline_end = b + len("[서울=뉴스핌] 윤채영 기자")
+    first = session.mark("byline", b, byline_end)
+    assert first is not None and session.span(first[1]).attrs["email"] == "gdlee@newspim.com"  # type: ignore[union-attr]
+    session.undo()
+    c = CAPTIONED.index("[서울", b + 1)
+    session.mark("boilerplate", c, CAPTIONED.index("newspim.com ") + len("newspim.com"))
+    result = session.mark("byline", b, byline_end)
+    assert result is not None
+    assert session.span(result[1]).attrs["email"] == "ycy1486@newspim.com"  # type: ignore[union-attr]

@@ -96,14 +96,16 @@ def test_seed_byline_email_and_dates(seed_suggestions: tuple[Corpus, str, Annota
         (111, 128, "2020년06월03일 09:05", {"value": "2020-06-03T09:05"}),
     ]
     title = [(s.start, s.end, s.text) for s in annotation.spans if s.label == "title"]
-    assert title == [(41, 76, '"인공지능 경쟁력 키우자"...LG전자-KT-LG유플러스, 맞손')]
+    assert title[0] == (41, 76, '"인공지능 경쟁력 키우자"...LG전자-KT-LG유플러스, 맞손')
     # The photo credit "[사진=LG]" is no byline.
     bylines = [(s.start, s.end) for s in annotation.spans if s.label == "byline"]
     assert bylines[:2] == [(202, 217), (1708, 1723)]
     assert not any(s.label == "byline" and "사진" in s.text for s in annotation.spans)
     # Title, date and byline lines are parts inside the article, never boilerplate.
     _no_boilerplate_over_parts(annotation.spans)
-    assert [(s.start, s.end) for s in annotation.spans if s.label == "boilerplate" and s.start < 341] == [(0, 39)]
+    top = [(s.start, s.end, s.attrs["kind"]) for s in annotation.spans if s.label == "boilerplate" and s.start < 341]
+    # The menus: a block where the kind changes ("속보" is the breaking-news ticker).
+    assert top == [(0, 30, "navigation"), (32, 34, "related-links"), (36, 39, "navigation")]
 
 
 def test_suggested_dates_carry_the_zone_the_corpus_states(corpus: Corpus, seed_text: str) -> None:
@@ -126,10 +128,11 @@ def test_suggested_dates_carry_the_zone_the_corpus_states(corpus: Corpus, seed_t
 def test_seed_navigation_footer_and_teasers(seed_suggestions: tuple[Corpus, str, Annotation]) -> None:
     _, text, annotation = seed_suggestions
     spans = annotation.spans
-    nav = _covering(spans, "boilerplate", 0, text.index("더보기") + 3)
-    assert nav.attrs["kind"] == "navigation" and nav.start == 0
-    footer = _covering(spans, "boilerplate", text.index("Top으로 이동"), len(text.rstrip()))
-    assert footer.attrs["kind"] == "footer"
+    assert _one(spans, "boilerplate", "더보기").attrs["kind"] == "navigation"
+    # "Top으로 이동" moves the page: navigation, a block apart from the footer above it.
+    to_top = _one(spans, "boilerplate", "Top으로 이동")
+    assert to_top.attrs["kind"] == "navigation"
+    assert _one(spans, "boilerplate", "안다쇼핑").attrs["kind"] == "footer"
     box = _one(spans, "boilerplate", "[뉴스핌 베스트 기사]")
     assert box.attrs["kind"] == "related-links"
 
@@ -150,7 +153,8 @@ def test_seed_navigation_footer_and_teasers(seed_suggestions: tuple[Corpus, str,
     clean = clean_text(text, main_article, spans)
     assert clean.startswith('"인공지능 경쟁력 키우자"...LG전자-KT-LG유플러스, 맞손\n\n기사입력 : 2020년06월03일 09:03')
     body = article_body(text, main_article, spans)
-    assert body.startswith("기사입력 : \n\n최종수정 : \n\n'AI 사업협력' MOU 체결")
+    # The two subtitle lines are parts too (as in the gold): the body goes on at the byline.
+    assert body.startswith("기사입력 : \n\n최종수정 : \n\n = LG전자가 KT")
     assert "LG 트윈타워 [사진=LG]" not in clean
     assert "[서울=뉴스핌] 심지혜 기자 = LG전자가 KT" in clean
     assert " = LG전자가 KT" in body and "심지혜 기자" not in body
@@ -655,3 +659,71 @@ def test_readability_pages_title_and_byline(
     assert named == ([byline] if byline else [])
     if byline:
         assert byline[0] == expected["byline"]
+
+
+# --------------------------------------------------------------------------- the seed's gold
+
+
+def _structure(spans: list[Span]) -> set[tuple[str, int, int, str]]:
+    return {
+        (s.label, s.start, s.end, orjson.dumps(s.attrs, option=orjson.OPT_SORT_KEYS).decode())
+        for s in spans
+        if s.label not in ("PER", "ORG", "LOC", "MISC")
+    }
+
+
+def test_seed_structure_suggestions_are_its_gold_but_one_kind(corpus: Corpus, seed_text: str) -> None:
+    """Imported as the demo has it (Asia/Seoul), the seed's structure and part suggestions
+    are its gold span for span: the menus as three blocks, subtitles, the teasers' titles,
+    their bylines with the e-mail at their end, their photo captions as caption boilerplate
+    (never bylines). Only the "안다쇼핑" ad is a footer by its look."""
+    meta = DocumentMeta(
+        doc_id=SEED_ID, text_sha256=sha256_text(seed_text), chars=len(seed_text),
+        source="test", source_format="txt", extra={"timezone": "Asia/Seoul"},
+    )
+    corpus.add_document(seed_text, meta)
+    assert suggest_corpus(corpus, jobs=1, only=["boilerplate", "article", "byline", "title", "date"]).written == 1
+    got = _structure(_suggested(corpus, SEED_ID).spans)
+    gold = Corpus.open(DEMO_CORPUS).load_annotation(GOLD, SEED_ID)
+    assert gold is not None
+    want = _structure(gold.annotation.spans)
+    assert want - got == {("boilerplate", 3728, 3732, '{"kind":"advertisement"}')}
+    assert got - want == {("boilerplate", 3728, 3732, '{"kind":"footer"}')}
+
+
+def test_seed_teasers_parts_and_photo_captions(seed_suggestions: tuple[Corpus, str, Annotation]) -> None:
+    _, text, annotation = seed_suggestions
+    spans = annotation.spans
+    titles = [(s.start, s.end, s.text) for s in spans if s.label == "title"]
+    assert titles[1:] == [
+        (1742, 1758, "정부조직 개편 방식 '안갯속'"),
+        (3283, 3304, '특검, 한덕수 자택·총리공관 압수수색"'),
+    ]
+    subtitles = [(s.start, s.end) for s in spans if s.label == "subtitle"]
+    assert subtitles == [(130, 171), (172, 200)]
+    # A photographer's credit in a caption is no byline; the teaser's byline gets the
+    # e-mail at the teaser's end, not the photographer's.
+    bylines = {s.text: s.attrs.get("email") for s in spans if s.label == "byline"}
+    assert bylines == {
+        "[서울=뉴스핌] 심지혜 기자": "sjh@newspim.com",
+        "sjh@newspim.com": "sjh@newspim.com",
+        "[서울=뉴스핌] 윤채영 기자": "ycy1486@newspim.com",
+        "ycy1486@newspim.com": "ycy1486@newspim.com",
+        "[세종=뉴스핌] 양가희 기자": "sheep@newspim.com",
+        "sheep@newspim.com": "sheep@newspim.com",
+    }
+    captions = [(s.start, s.end) for s in spans if s.label == "boilerplate" and s.attrs["kind"] == "caption"]
+    assert captions == [(341, 356), (1739, 1741), (2001, 2062), (3280, 3282), (3443, 3561)]
+    assert text[2001:2062].endswith("2025.07.22 gdlee@newspim.com")
+
+
+def test_no_subtitle_when_a_paragraph_comes_before_the_byline(corpus: Corpus, seed_text: str) -> None:
+    """Only short lines between the title block and the byline are subtitles: a paragraph
+    there means the header is not the one the rule knows, and nothing is suggested."""
+    line = "감염병 등 사회문제 해결, 인재육성 등에 공동 노력"
+    text = seed_text.replace(line, line + " 그리고 아주 긴 문장이 이어져서 이 줄은 부제목이 아니라 본문의 한 문단처럼 읽힌다." * 2)
+    add_text(corpus, SEED_ID, text)
+    suggest_corpus(corpus, jobs=1)
+    spans = _suggested(corpus, SEED_ID).spans
+    assert [s for s in spans if s.label == "subtitle"] == []
+    assert _one(spans, "byline", "[서울=뉴스핌] 심지혜 기자").start == text.index("[서울=뉴스핌] 심지혜")

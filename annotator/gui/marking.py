@@ -124,8 +124,12 @@ class MarkingController(QObject):
             current = self.editor.current_span
             if current is not None:
                 session = self.editor.session
-                if self.editor.run(lambda s: s.relabel(current, label)) is not None:
-                    # Relabelled as boilerplate (say): its kind is a digit away.
+                span = session.span(current)
+                if self.editor.run(lambda s: s.relabel(current, label)) is not None or (
+                    span is not None and span.label == label
+                ):
+                    # Relabelled as boilerplate (say), or already one: its kind is a digit
+                    # away (a suggested "footer" made an "advertisement" in two keys).
                     self.attr_editor.offer_choices(session.span(current))
             else:
                 self.message(f"Select some text first, then press the key of {label}")

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from annotator.model import DocumentMeta
 from annotator.suggest.lines import Line, norm, split_lines
 
+#: "Back to top": a link that moves the page, navigation (as the seed's gold has it).
+_TO_TOP_RE = re.compile(r"^(top\s*으로\s*이동|맨\s*위로(\s*가기)?|위로\s*가기|(back )?to top|top)$", re.IGNORECASE)
 _FOOTER_RE = re.compile(
     r"(top\s*으로\s*이동|맨\s*위로|위로\s*가기|back to top|copyright|ⓒ|©|\(c\)\s*\d{4}|all rights reserved|"
     r"무단\s*전재|재배포\s*금지|저작권자|privacy policy|terms of (use|service)|cookie|개인정보\s*처리|"
@@ -49,9 +51,12 @@ def is_related_header(line: Line) -> bool:
     return len(line.text) <= 40 and bool(RELATED_HEADER_RE.match(line.text))
 
 
+#: A lone "속보" / "Breaking news": the ticker of the latest headlines, a list of links to
+#: other articles (related-links in the seed's gold), not a menu of the site's sections.
+_TICKER_RE = re.compile(r"^(속보|breaking news)$", re.IGNORECASE)
 _NAV_WORDS = re.compile(
     r"^(home|menu|search|login|log in|sign in|sign up|subscribe|로그인|회원가입|검색|메뉴|홈|"
-    r"전체\s*메뉴|더\s*보기|더보기|속보|전체기사|최신뉴스|skip to (main )?content|next|previous|"
+    r"전체\s*메뉴|더\s*보기|더보기|전체기사|최신뉴스|skip to (main )?content|next|previous|"
     r"다음|이전|목록)$",
     re.IGNORECASE,
 )
@@ -70,8 +75,10 @@ def guess_kind(line: Line, where: str) -> str:
         return "advertisement"
     if _CAPTION_RE.search(value) and len(value) < 200:
         return "caption"
-    if is_related_header(line):
+    if is_related_header(line) or _TICKER_RE.match(value):
         return "related-links"
+    if _TO_TOP_RE.match(value):
+        return "navigation"
     if _FOOTER_RE.search(value) and len(value) < 300:
         return "footer"
     if _NAV_WORDS.match(value):
@@ -90,6 +97,7 @@ def is_layout_boilerplate(line: Line) -> bool:
         _SHARE_RE.match(value)
         or _AD_RE.match(value)
         or _NAV_WORDS.match(value)
+        or _TICKER_RE.match(value)
         or (_FOOTER_RE.search(value) and len(value) < 120)
     )
 

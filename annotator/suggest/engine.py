@@ -271,7 +271,8 @@ def suggest(
     if "boilerplate" in wanted:
         spans += _boilerplate(lines, regions, repeated)
         spans += _header_remnants(text, lines, regions, parts)
-    spans += [p for p in parts if p.label in wanted]
+    # Subtitles come with the title source (the header the title heads).
+    spans += [p for p in parts if (p.label if p.label != "subtitle" else "title") in wanted]
     if "entity" in wanted and gazetteer is not None:
         spans += [Proposal(label, a, b) for a, b, label in gazetteer.find(text)]
     return Result(spans, method)
@@ -461,7 +462,8 @@ def _related(lines: list[Line], main: ArticleRegion, repeated: frozenset[str]) -
 
 def _boilerplate(lines: list[Line], regions: list[ArticleRegion], repeated: frozenset[str]) -> list[Proposal]:
     """Boilerplate blocks: every non-blank line outside the articles, and the lines and runs
-    dropped inside them. Consecutive lines of one kind make one block."""
+    dropped inside them. Consecutive lines of one kind make one block, blank lines or not
+    (as the demo's gold has them): a block ends where the kind changes."""
     owner: dict[int, ArticleRegion] = {}
     for region in regions:
         for i in range(region.first, region.last + 1):
@@ -559,15 +561,20 @@ def _parts(
         if "title" in wanted and region.role == "main" and region.title_line is not None:
             top = lines[region.title_line]
             out.append(Proposal("title", *(region.title_span or (top.start, top.end))))
+            out += [Proposal("subtitle", ln.start, ln.end) for ln in _subtitles(lines, region)]
+        found = [Proposal("byline", f.start, f.end, dict(f.attrs)) for f in find_bylines(text, a, b)]
+        captions = _photo_captions(text, found, a, b)
+        region.cuts += [(start, end, "caption") for start, end in captions]
+        found = [p for p in found if not any(cs <= p.start < ce for cs, ce in captions)]
+        if "title" in wanted and region.role == "related":
+            out += _teaser_title(text, lines[region.first], found)
         if "byline" in wanted:
-            found = [Proposal("byline", f.start, f.end, dict(f.attrs)) for f in find_bylines(text, a, b)]
             if region.role == "main" and region.byline is not None:
                 mine = region.byline
                 # Pattern bylines it overlaps give way to the one the page's markup names.
                 found = [p for p in found if not (p.start < mine.end and mine.start < p.end)]
                 found.append(Proposal("byline", mine.start, mine.end, dict(mine.attrs)))
-            if region.role == "main":
-                _share_email(found)
+            _share_email(found)
             out += found
         if "date" in wanted:
             for f in find_dates(text, a, b):
@@ -576,6 +583,63 @@ def _parts(
                 if line.weight <= 120 or at_edge:
                     # Just the date: a label before it ("기사입력 : ") is not part of it.
                     out.append(Proposal("date", f.start, f.end, dict(f.attrs)))
+    return out
+
+
+SUBTITLE_LINES = 4  # non-blank lines between the title block and the byline read as subtitles
+SUBTITLE_WEIGHT = 2 * LONG  # heavier is a paragraph, not a subtitle
+TEASER_TITLE_CHARS = 120  # a teaser's byline this far into it has the teaser's title before it
+#: The stamp closing a Korean photo caption: "2025.07.22 gdlee@newspim.com".
+_PHOTO_STAMP_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}\.?[ \t\xa0]*" + EMAIL_RE.pattern)
+PHOTO_CAPTION_CHARS = 250  # from a caption's credit to its stamp
+
+
+def _subtitles(lines: list[Line], region: ArticleRegion) -> list[Line]:
+    """The lines between the title block (title, dates) and a byline line that opens the
+    body: subtitles, one a line ("'AI 사업협력' MOU 체결..." on the seed). None when no such
+    byline comes within ``SUBTITLE_LINES`` lines, or a paragraph comes before it."""
+    assert region.title_line is not None
+    out: list[Line] = []
+    for line in lines[region.title_line + 1 : region.last + 1]:
+        if line.blank or line.index in region.header_parts or line.index in region.dropped:
+            continue
+        if _is_byline_line(line):
+            return out
+        if _is_date_line(line):
+            if out:
+                return []  # a date after a subtitle-like line: not a header block we know
+            continue
+        if line.weight > SUBTITLE_WEIGHT or len(out) == SUBTITLE_LINES:
+            return []
+        out.append(line)
+    return []
+
+
+def _teaser_title(text: str, line: Line, bylines: list[Proposal]) -> list[Proposal]:
+    """A teaser that opens with its headline and then its byline ("정부조직 개편 방식 '안갯속'
+    [서울=뉴스핌] 윤채영 기자 = ..."): the headline, up to the byline, is its title."""
+    named = [p for p in bylines if p.start >= line.start and "authors" in p.attrs]
+    if not named or named[0].start - line.start > TEASER_TITLE_CHARS:
+        return []
+    end = named[0].start
+    while end > line.start and text[end - 1].isspace():
+        end -= 1
+    return [Proposal("title", line.start, end)] if len(tokens(text[line.start : end])) >= 2 else []
+
+
+def _photo_captions(text: str, bylines: list[Proposal], a: int, b: int) -> list[tuple[int, int]]:
+    """Korean photo captions inside a text: a credit that reads like a byline, the caption,
+    and the stamp "2025.07.22 gdlee@newspim.com" ("[서울=뉴스핌] 이길동 기자 =이한주
+    국정기획위원회 위원장.2025.07.22 gdlee@newspim.com"). The caption runs from the last
+    byline before the stamp to the stamp's end; the bylines and e-mail in it are the
+    photographer's, not the article's."""
+    out: list[tuple[int, int]] = []
+    named = sorted(p.start for p in bylines if "authors" in p.attrs)
+    for stamp in _PHOTO_STAMP_RE.finditer(text, a, b):
+        at = stamp.start()
+        before = [s for s in named if s < at and at - s <= PHOTO_CAPTION_CHARS]
+        if before and not any(before[-1] < ce for _, ce in out):
+            out.append((before[-1], stamp.end()))
     return out
 
 

@@ -24,7 +24,7 @@ from annotator.suggest.engine import SOURCES, DocInput, Proposal, suggest, to_sp
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
 
 # Which span survives when two of a layer overlap: the first in this order.
-_PRIORITY = {"article": 0, "title": 0, "byline": 1, "date": 2, "boilerplate": 0}
+_PRIORITY = {"article": 0, "title": 0, "subtitle": 0, "byline": 1, "date": 2, "boilerplate": 0}
 
 
 @dataclass

@@ -122,6 +122,26 @@ def test_relabelling_offers_the_new_labels_choice(
     assert saved_spans(window, root) == {MENU: {"label": "boilerplate", "kind": "related-links"}}
 
 
+def test_the_same_labels_key_on_the_current_span_offers_its_choice_again(
+    qtbot: QtBot, open_window: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    """A boilerplate whose kind is wrong (a suggestion accepted as "footer", say): Tab to it,
+    its label's key, the digit. Nothing else changes."""
+    window, root = start(tmp_path, open_window)
+    select(window, MENU)
+    key(qtbot, Qt.Key.Key_B)
+    key(qtbot, Qt.Key.Key_4)
+    key(qtbot, Qt.Key.Key_Escape)  # no current span, no digits offered
+    key(qtbot, Qt.Key.Key_1)
+    assert saved_spans(window, root) == {MENU: {"label": "boilerplate", "kind": "caption"}}
+    window.view.select_cp(0, 0)
+    key(qtbot, Qt.Key.Key_Tab)  # the menu is current again
+    key(qtbot, Qt.Key.Key_B)  # same label: not a relabel, but the kinds are offered
+    assert "1 navigation" in window.palette.choice_text()
+    key(qtbot, Qt.Key.Key_1)
+    assert saved_spans(window, root) == {MENU: {"label": "boilerplate", "kind": "navigation"}}
+
+
 def test_another_key_ends_the_digits(
     qtbot: QtBot, open_window: Callable[..., MainWindow], tmp_path: Path
 ) -> None:

@@ -256,10 +256,13 @@ def test_seed_suggestions_in_the_window(
         return [(g.start, g.end, g.text) for g in ghosts if g.label == label]
 
     assert of("date")[:2] == [(85, 102, "2020년06월03일 09:03"), (111, 128, "2020년06월03일 09:05")]
-    assert of("title") == [(41, 76, text[41:76])]
+    # The main title and the two teasers' titles, as in the seed's gold.
+    assert [(a, b) for a, b, _ in of("title")] == [(41, 76), (1742, 1758), (3283, 3304)]
+    assert of("title")[0] == (41, 76, text[41:76])
     assert not [g for g in of("byline") if "사진" in g[2]]
     header = [(a, b) for a, b, _ in of("boilerplate") if a < 202]
-    assert header == [(0, 39)]  # the navigation; nothing over the title, dates or byline
+    # The three menu blocks; nothing over the title, dates or byline.
+    assert header == [(0, 30), (32, 34), (36, 39)]
     # Accepting the date first is refused by the rules (a date lies inside an article).
     window.view.select_cp(90, 90)
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
