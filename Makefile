@@ -10,6 +10,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,parquet]'
+	# Optional extras whose tests skip without them: each installed when the index has it.
+	for extra in spacy hf korean; do \
+	  $(BIN)/python -m pip install --quiet -e ".[$$extra]" || echo "note: extra $$extra not installed; its tests will skip"; \
+	done
 	touch $(STAMP)
 
 app: $(STAMP)

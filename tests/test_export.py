@@ -273,7 +273,7 @@ def test_offsets_that_do_not_fit_are_never_exported(corpus: Corpus, tmp_path: Pa
         "--allow-incomplete",
     ]
     assert run_cli(*args) == 1
-    assert (out / "data.jsonl").read_bytes() == b""
+    assert not (out / "data.jsonl").exists()  # no document: no empty file
     manifest = orjson.loads((out / "manifest.json").read_bytes())
     assert (
         manifest["excluded"][0]["id"] == "doc"
@@ -304,11 +304,13 @@ def test_manifest_counts_files_and_options(export_corpus_dir: Corpus, tmp_path: 
     assert manifest["scheme"]["name"] == "news"
     assert manifest["options"]["split"] == {"train": 0.5, "dev": 0.25, "test": 0.25}
     assert manifest["options"]["seed"] == 3
-    assert set(manifest["files"]) == {"train.jsonl", "dev.jsonl", "test.jsonl"}
+    assert set(manifest["files"]) == {"train.jsonl", "dev.jsonl", "test.jsonl", "README.md"}
     labels: dict[str, int] = defaultdict(int)
     for name, info in manifest["files"].items():
         data = (out / name).read_bytes()
         assert info == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        if name == "README.md":
+            continue
         split = name.removesuffix(".jsonl")
         records = read_jsonl(out / name)
         assert manifest["splits"][split]["documents"] == len(records)
@@ -342,7 +344,7 @@ def test_existing_output_is_not_overwritten_without_force(
     assert run_cli(*args) == 1  # 1: the broken document; the export is written
     assert run_cli(*args) == 2  # a previous export is not replaced without --force
     assert run_cli(*args, "--force") == 1
-    assert sorted(p.name for p in out.iterdir()) == ["data.jsonl", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.jsonl", "manifest.json"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
@@ -668,12 +670,15 @@ def test_parquet_holds_the_jsonl_records(export_corpus_dir: Corpus, tmp_path: Pa
         "--split",
     )
     for name in ("train", "dev", "test"):
+        if not (jsonl_out / f"{name}.jsonl").exists():  # a split without documents: no file
+            assert not (out / f"{name}.parquet").exists()
+            continue
         rows = pq.read_table(out / f"{name}.parquet").to_pylist()
         records = read_jsonl(jsonl_out / f"{name}.jsonl")
         assert [r["id"] for r in rows] == [r["id"] for r in records]
         for row, record in zip(rows, records, strict=True):
             assert row["text"] == record["text"] and row["split"] == record["split"] == name
-            assert dict(row["doc_labels"]) == record["doc_labels"]
+            assert orjson.loads(row["doc_labels"]) == record["doc_labels"]  # JSON text
             assert [orjson.loads(s["attrs"]) for s in row["spans"]] == [
                 s["attrs"] for s in record["spans"]
             ]
@@ -712,9 +717,9 @@ def test_text_files_hold_each_articles_clean_text(
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt"))
     assert files == [f"data/{doc_id}.01.main.txt" for doc_id in sorted(records)]
     seed = (out / "data/seed.01.main.txt").read_text("utf-8")
-    assert seed == records["seed"]["articles"][0]["clean_text"] + "\n"
+    assert seed == records["seed"]["articles"][0]["clean_text"]  # exactly, no newline added
     manifest = orjson.loads((out / "manifest.json").read_bytes())
-    assert set(manifest["files"]) == set(files)
+    assert set(manifest["files"]) == {*files, "README.md"}
 
 
 # --------------------------------------------------------------------------- round trip, demo

@@ -60,7 +60,7 @@ def test_the_previous_export_is_put_back_when_publishing_fails(
     out = tmp_path / "out"
     export_corpus(done_corpus, ExportOptions("jsonl", out))
     previous = tree(out)
-    assert set(previous) == {"data.jsonl", "manifest.json"}
+    assert set(previous) == {"README.md", "data.jsonl", "manifest.json"}
     # The next export would differ (another document), so a mix-up could not pass unseen.
     add_text(done_corpus, "doc2", "Another page.\n")
     gold = done_corpus.new_annotation("gold", "doc2")

@@ -142,17 +142,17 @@ def test_force_replaces_only_a_previous_export(
     (out / "data.jsonl").write_bytes(b"stale\n")
     code, _, err = run(capsys, *export_args(gold_corpus, out, "--force"))
     assert code == 0, err
-    assert sorted(p.name for p in out.iterdir()) == ["data.jsonl", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.jsonl", "manifest.json"]
     assert (out / "data.jsonl").read_bytes() != b"stale\n"
     assert orjson.loads((out / "manifest.json").read_bytes())["files"] == first["files"]
     assert hidden_leftovers(tmp_path) == []
 
     # ... but not when someone put a file of their own into it: that file would be lost.
-    (out / "README.md").write_text("what this export is for", "utf-8")
+    (out / "NOTES.md").write_text("what this export is for", "utf-8")
     before = snapshot(out)
     code, _, err = run(capsys, *export_args(gold_corpus, out, "--force"))
     assert code == 2
-    assert "README.md" in one_line_error(err)
+    assert "NOTES.md" in one_line_error(err)
     assert snapshot(out) == before
 
 
@@ -236,7 +236,7 @@ def test_leftovers_of_a_killed_export_are_removed_by_the_next(
     code, _, err = run(capsys, *export_args(gold_corpus, out))
     assert code == 0, err
     assert hidden_leftovers(tmp_path) == [".out.live.partial", ".out.remote.partial"]
-    assert sorted(p.name for p in out.iterdir()) == ["data.jsonl", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "data.jsonl", "manifest.json"]
 
 
 def test_a_previous_export_set_aside_by_a_killed_process_is_put_back(

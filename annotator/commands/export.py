@@ -17,7 +17,7 @@ from annotator.commands.common import (
 from annotator.export import FORMATS, ExportError, ExportOptions, export_corpus
 from annotator.export.selection import Left
 from annotator.export.splits import DEFAULT_SPLITS, SplitSpecError, parse_split_spec
-from annotator.model import GOLD
+from annotator.model import GOLD, STATUSES, SUGGESTIONS
 
 #: How many left-out documents are named on stderr before the rest are only counted.
 SHOW_LEFT = 20
@@ -26,18 +26,24 @@ SHOW_LEFT = 20
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="export finished documents (jsonl, conll, parquet, text) with a manifest",
+        help="export finished documents (jsonl, conll, parquet, text, doccano, label-studio, "
+        "brat, spacy, extraction-benchmark) with a manifest",
         description="Export the documents whose annotation by the source validates and has "
         "the requested status. Writes the files and a manifest.json into --out, atomically.",
     )
     p.add_argument("corpus")
     p.add_argument("--format", required=True, choices=FORMATS, help="output format")
     p.add_argument("--out", required=True, type=Path, help="output folder outside the corpus (new or empty; see --force)")
-    p.add_argument("--source", default=GOLD, help="gold (default) or an annotator name")
+    p.add_argument(
+        "--source",
+        default=GOLD,
+        help="gold (default), an annotator name, or suggestions (label-studio: predictions)",
+    )
     p.add_argument(
         "--status",
-        default="done",
-        help="status(es) to export, comma-separated (default: done)",
+        default=None,
+        help="status(es) to export, comma-separated (default: done; with --source "
+        "suggestions: any, as suggestions are never 'done')",
     )
     p.add_argument(
         "--split",
@@ -59,12 +65,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="replace --out when it is a previous export (its manifest.json lists all it holds)",
     )
-    conll = p.add_argument_group("conll")
+    conll = p.add_argument_group("conll and spacy")
     conll.add_argument(
         "--layer",
         action="append",
         default=None,
-        help="scheme layer whose labels become BIO tags (default: entity); repeatable",
+        help="scheme layer whose labels become BIO tags (conll) or doc.ents (spacy) "
+        "(default: entity); repeatable",
     )
     conll.add_argument(
         "--tokenizer",
@@ -89,7 +96,10 @@ def run(args: argparse.Namespace) -> int:
         splits = parse_split_spec(args.split) if args.split else None
     except SplitSpecError as exc:
         raise UsageError(f"--split: {exc}") from exc
-    statuses = tuple(s.strip() for s in args.status.split(",") if s.strip())
+    if args.status is None:
+        statuses = STATUSES if args.source == SUGGESTIONS else ("done",)
+    else:
+        statuses = tuple(s.strip() for s in args.status.split(",") if s.strip())
     options = ExportOptions(
         format=args.format,
         out=args.out,
@@ -131,5 +141,5 @@ def run(args: argparse.Namespace) -> int:
         print_json(manifest.model_dump(mode="json"))
     # Data problems: nothing to export, or finished documents whose files are broken (they
     # were left out, but the lead should hear of it through the exit code too).
-    broken = [left for left in result.excluded if left.code not in ("status", "no-annotation")]
+    broken = [left for left in result.excluded if left.code not in ("status", "no-annotation", "no-html")]
     return EXIT_PROBLEMS if broken or not manifest.counts.documents else EXIT_OK

@@ -1,5 +1,5 @@
 """``annotator import CORPUS PATH... [--encoding ENC] [--annotator NAME] [--max-document-mb N]
-[--timezone ZONE] [--json]``."""
+[--timezone ZONE] [--from FORMAT] [--label-map FILE] [--text-key KEY] [--json]``."""
 
 from __future__ import annotations
 
@@ -16,16 +16,19 @@ from annotator.commands.common import (
 )
 from annotator.corpus import CorpusError
 from annotator.importers import Importer, InputError
+from annotator.importers.foreign import TOOLS
 from annotator.importers.reading import DEFAULT_MAX_DOCUMENT_MB
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
-        help="add .txt, .html/.htm(.gz) and .jsonl files or folders",
+        help="add .txt, .html/.htm(.gz) and .jsonl files or folders; doccano, Label Studio and brat exports",
         description="Add documents to a corpus. Folders are read recursively in sorted order "
         "(hidden files skipped). Text already in the corpus is skipped. jsonl lines with "
-        "'spans' also bring their annotation.",
+        "'spans' also bring their annotation. doccano (.jsonl/.json), Label Studio (.json/.jsonl) "
+        "and brat (NAME.txt + NAME.ann) exports are recognised from their content and bring "
+        "their annotations, labels mapped onto the corpus scheme.",
     )
     p.add_argument("corpus", help="the corpus folder")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
@@ -52,6 +55,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the pages' time zone where a page states none (+09:00, KST or Asia/Seoul): "
         "a date span's value gets its offset only from the page or from this",
     )
+    p.add_argument(
+        "--from",
+        dest="source_format",
+        choices=("jsonl", *TOOLS),
+        metavar="FORMAT",
+        help="read every .json/.jsonl file (and for brat every .txt) as this format instead of "
+        f"detecting it: jsonl, {', '.join(TOOLS)}",
+    )
+    p.add_argument(
+        "--label-map",
+        metavar="FILE",
+        help='JSON object mapping other tools\' labels onto the scheme: {"PERSON": "PER", '
+        '"positive": "page_type=article", "DATE": null} (null leaves a label out, counted); '
+        "an unknown label stops the import before anything is written and writes a map to fill in",
+    )
+    p.add_argument(
+        "--text-key",
+        metavar="KEY",
+        help="Label Studio: the key of each task's 'data' that holds the text (default: 'text', "
+        "else the only string in 'data')",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=run)
 
@@ -62,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         importer = Importer(
             corpus, encoding=args.encoding, annotator=args.annotator,
             max_document_mb=args.max_document_mb, timezone=args.timezone,
+            source_format=args.source_format, label_map=args.label_map, text_key=args.text_key,
         )
         files = importer.collect(args.paths)
         for _ in progress(importer.run(files), total=importer.total_units, desc="import", unit="doc"):
@@ -81,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
         info(str(warning))
     for problem in report.problems:
         info(str(problem))
+    if report.not_imported:
+        listed = "; ".join(f"{count} {reason}" for reason, count in sorted(report.not_imported.items()))
+        info(f"not imported (no place in the corpus): {listed}")
     if args.json:
         print_json(report.to_json())
     annotations = f" with {report.annotations} annotation(s)" if report.annotations else ""

@@ -14,7 +14,11 @@ NO_SPLIT = "data"
 
 
 class Writer:
-    """Base of the format writers. Paths in the result are relative to the export folder."""
+    """Base of the format writers. Paths in the result are relative to the export folder.
+
+    A split that receives no document gets no file (an empty file breaks loaders such as
+    Hugging Face ``datasets``); the manifest still lists it with 0 documents.
+    """
 
     name = ""
     suffix = ""
@@ -23,6 +27,8 @@ class Writer:
         self.folder = folder
         self.split_names = split_names or [NO_SPLIT]
         self.files: dict[str, FileInfo] = {}
+        #: What the format could not carry (attributes, spans), said in the manifest.
+        self.warnings: list[str] = []
 
     def stem(self, split: str | None) -> str:
         return split or NO_SPLIT
@@ -44,21 +50,36 @@ class Writer:
 
 
 class PerSplitFileWriter(Writer):
-    """One file per split (``train.jsonl``, ``dev.jsonl``, ...), all created up front so that
-    training code finds every split it asked for, even an empty one."""
+    """One file per split (``train.jsonl``, ``dev.jsonl``, ...), opened with the split's
+    first record, so that a split without documents leaves no empty file behind."""
 
     def __init__(self, folder: Path, split_names: list[str]) -> None:
         super().__init__(folder, split_names)
-        self.handles: dict[str, HashingFile] = {
-            name: HashingFile(folder / f"{name}{self.suffix}") for name in self.split_names
-        }
+        self.handles: dict[str, HashingFile] = {}
+
+    def handle_of(self, stem: str) -> HashingFile:
+        handle = self.handles.get(stem)
+        if handle is None:
+            handle = self.handles[stem] = HashingFile(self.folder / f"{stem}{self.suffix}")
+            self.opened(handle)
+        return handle
+
+    def opened(self, handle: HashingFile) -> None:
+        """Called once per file when it is created (a format's header goes here)."""
+
+    def closing(self, handle: HashingFile) -> None:
+        """Called once per file before it is closed (a format's footer goes here)."""
 
     def handle(self, record: dict[str, Any]) -> HashingFile:
-        return self.handles[self.stem(record["split"])]
+        return self.handle_of(self.stem(record["split"]))
 
     def close(self) -> dict[str, FileInfo]:
-        for name, handle in self.handles.items():
-            self.files[f"{name}{self.suffix}"] = handle.close()
+        # In split order, so that the manifest's files read like the splits asked for.
+        for name in self.split_names:
+            handle = self.handles.get(name)
+            if handle is not None:
+                self.closing(handle)
+                self.files[f"{name}{self.suffix}"] = handle.close()
         return self.files
 
     def abort(self) -> None:

@@ -1,7 +1,7 @@
 """``conll``: BIO tags, one ``TOKEN TAG`` line per token, a blank line between sentences.
 
 Each document (or, with ``text="articles"``, each article's clean text) starts with a
-``-DOCSTART- O`` line and a blank line, as in CoNLL-2003; the manifest lists the document
+``-DOCSTART- -X- O O`` line and a blank line, as in CoNLL-2003; the manifest lists the document
 ids of each file in order.
 
 - Tokens come from the chosen tokenizer and are then cut at every span edge, so no token
@@ -25,7 +25,10 @@ from annotator.export.records import to_clean
 from annotator.export.tokenize import Tokenizer, split_at
 
 SENTENCE_END = frozenset(".!?。！？…")
-DOCSTART = "-DOCSTART- O\n\n"
+#: The CoNLL-2003 document line, four columns as in that corpus: ``spacy convert`` splits
+#: documents on exactly this string (``-DOCSTART- O`` would be read as a token), and the
+#: Hugging Face CoNLL loaders skip any line starting with ``-DOCSTART-``.
+DOCSTART = "-DOCSTART- -X- O O\n\n"
 
 TaggedSpan = tuple[int, int, str]
 
@@ -95,13 +98,13 @@ class ConllWriter(PerSplitFileWriter):
         self.documents: dict[str, list[str]] = {name: [] for name in self.split_names}
 
     def write(self, record: dict[str, Any]) -> None:
-        handle = self.handle(record)
         spans = [
             (s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in self.labels
         ]
         if self.scope == "document":
             self.documents[self.stem(record["split"])].append(record["id"])
-            handle.write((DOCSTART + conll_block(record["text"], spans, self.tokenizer)).encode())
+            block = conll_block(record["text"], spans, self.tokenizer)
+            self.handle(record).write((DOCSTART + block).encode())
             return
         for article in record["articles"]:
             segments = [tuple(seg) for seg in article["clean_map"]]
@@ -118,4 +121,4 @@ class ConllWriter(PerSplitFileWriter):
                 f"{record['id']}#{article['span_id']}"
             )
             block = conll_block(article["clean_text"], inside, self.tokenizer)
-            handle.write((DOCSTART + block).encode())
+            self.handle(record).write((DOCSTART + block).encode())

@@ -19,15 +19,29 @@ import orjson
 from annotator import __version__
 from annotator.corpus import Corpus
 from annotator.export.base import NO_SPLIT, Writer
+from annotator.export.benchmark import has_html
+from annotator.export.card import CARD_NAME, dataset_card
 from annotator.export.conll import ConllWriter
 from annotator.export.manifest import MANIFEST_NAME, DocSummary, ExportManifest, Tally
 from annotator.export.output import FileInfo, staged_folder, write_file
 from annotator.export.records import build_record, entity_labels
-from annotator.export.selection import Left, select_documents
+from annotator.export.selection import Left, Taken, select_documents
 from annotator.export.splits import assign_splits, site_of
 from annotator.model import GOLD, STATUSES, is_valid_name, utc_now
 
-FORMATS = ("jsonl", "conll", "parquet", "text")
+FORMATS = (
+    "jsonl",
+    "conll",
+    "parquet",
+    "text",
+    "doccano",
+    "label-studio",
+    "brat",
+    "spacy",
+    "extraction-benchmark",
+)
+#: Formats whose tokens come from --tokenizer and whose tags or entities from --layer.
+TOKENIZED = ("conll", "spacy")
 CONLL_TEXTS = ("document", "articles")
 SPOOL_NAME = ".records.spool"
 #: Records are tens of kB each: a large buffer saves most of the spool's system calls.
@@ -69,6 +83,8 @@ class ExportOptions:
         }
         if self.format == "conll":
             options.update(layers=list(self.layers), tokenizer=self.tokenizer, text=self.conll_text)
+        if self.format == "spacy":
+            options.update(layers=list(self.layers), tokenizer=self.tokenizer)
         return options
 
 
@@ -106,7 +122,18 @@ def _check(corpus: Corpus, options: ExportOptions) -> None:
             )
     if options.conll_text not in CONLL_TEXTS:
         raise ExportError(f"conll text must be one of {', '.join(CONLL_TEXTS)}")
+    if options.format == "extraction-benchmark" and options.splits:
+        raise ExportError("the extraction-benchmark format has no splits: leave out --split")
     # --out is checked by staged_folder (annotator.outputs.check_output_path), before any work.
+
+
+def _tokenizer(options: ExportOptions) -> Callable[[str], list[tuple[int, int]]]:
+    from annotator.export.tokenize import KiwiMissingError, get_tokenizer
+
+    try:
+        return get_tokenizer(options.tokenizer)
+    except (KiwiMissingError, ValueError) as exc:
+        raise ExportError(str(exc)) from exc
 
 
 def _make_writer(corpus: Corpus, options: ExportOptions, folder: Path, splits: list[str]) -> Writer:
@@ -115,13 +142,33 @@ def _make_writer(corpus: Corpus, options: ExportOptions, folder: Path, splits: l
         from annotator.export.jsonl import JsonlWriter
 
         return JsonlWriter(folder, splits)
-    if options.format == "conll":
-        from annotator.export.tokenize import KiwiMissingError, get_tokenizer
+    if options.format == "doccano":
+        from annotator.export.doccano import DoccanoWriter
+
+        return DoccanoWriter(folder, splits)
+    if options.format == "label-studio":
+        from annotator.export.labelstudio import LabelStudioWriter
+
+        return LabelStudioWriter(folder, splits, corpus.scheme, options.source)
+    if options.format == "brat":
+        from annotator.export.brat import BratWriter
+
+        return BratWriter(folder, splits, corpus.scheme)
+    if options.format == "extraction-benchmark":
+        from annotator.export.benchmark import BenchmarkWriter
+
+        return BenchmarkWriter(folder, splits, corpus)
+    if options.format == "spacy":
+        from annotator.export.spacy_docbin import SpacyMissingError, SpacyWriter
 
         try:
-            tokenizer = get_tokenizer(options.tokenizer)
-        except (KiwiMissingError, ValueError) as exc:
+            return SpacyWriter(
+                folder, splits, corpus.scheme, options.layers, _tokenizer(options)
+            )
+        except SpacyMissingError as exc:
             raise ExportError(str(exc)) from exc
+    if options.format == "conll":
+        tokenizer = _tokenizer(options)
         labels = frozenset(
             lb.name
             for layer in corpus.scheme.layers
@@ -150,13 +197,15 @@ def _preflight(corpus: Corpus, options: ExportOptions) -> None:
             _pyarrow()
         except PyarrowMissingError as exc:
             raise ExportError(str(exc)) from exc
-    if options.format == "conll":
-        from annotator.export.tokenize import KiwiMissingError, get_tokenizer
+    if options.format == "spacy":
+        from annotator.export.spacy_docbin import SpacyMissingError, _spacy
 
         try:
-            get_tokenizer(options.tokenizer)
-        except (KiwiMissingError, ValueError) as exc:
+            _spacy()
+        except SpacyMissingError as exc:
             raise ExportError(str(exc)) from exc
+    if options.format in TOKENIZED:
+        _tokenizer(options)
 
 
 def export_corpus(
@@ -185,7 +234,15 @@ def export_corpus(
             chosen = select_documents(
                 corpus, options.source, options.statuses, options.allow_incomplete, doc_ids
             )
+            benchmark = options.format == "extraction-benchmark"
             for item in progress(chosen, total=len(doc_ids), desc="export"):
+                if benchmark and isinstance(item, Taken) and not has_html(corpus, item.doc_id):
+                    item = Left(
+                        item.doc_id,
+                        "no-html",
+                        "no original HTML kept (imported from text or jsonl without html): "
+                        "nothing for an extractor to run on",
+                    )
                 if isinstance(item, Left):
                     excluded.append(item)
                     if on_left:
@@ -224,6 +281,10 @@ def export_corpus(
         manifest = _manifest(corpus, options, writer, files, summaries, assignment)
         manifest.excluded = [left.to_json() for left in excluded]
         manifest.included_incomplete = incomplete
+        # The card describes the files written so far and is itself one of them, listed in
+        # the manifest so that a later --force export may replace the whole folder.
+        card = write_file(staging / CARD_NAME, dataset_card(manifest).encode())
+        manifest.files[CARD_NAME] = card.to_json()
         write_file(
             staging / MANIFEST_NAME,
             orjson.dumps(manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n",
@@ -246,7 +307,7 @@ def _manifest(
     summaries: list[DocSummary],
     assignment: dict[str, str],
 ) -> ExportManifest:
-    warnings: list[str] = []
+    warnings: list[str] = list(writer.warnings)
     split_names = [name for name, _ in options.splits] if options.splits else [NO_SPLIT]
     total = Tally()
     tallies = {name: Tally() for name in split_names}

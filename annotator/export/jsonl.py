@@ -22,7 +22,7 @@ class JsonlWriter(PerSplitFileWriter):
     def write_serialized(self, line: bytes, split: str | None) -> None:
         # The spooled line is already the record: only its last key changes. Patching the
         # bytes spares a parse and a dump per document.
-        handle = self.handles[self.stem(split)]
+        handle = self.handle_of(self.stem(split))
         if split is None:
             handle.write(line)
             return

@@ -1,9 +1,16 @@
 """``parquet``: the jsonl records as a table per split (pyarrow, optional extra ``parquet``).
 
 The columns are the record's keys with a fixed schema (so that a split where every title
-is missing still has a struct column, not a null one). One difference from jsonl: span
-and part ``attrs`` are JSON text (``'{"authors": ["심지혜"]}'``), because their values mix
-strings and lists of strings, which a parquet column cannot hold.
+is missing still has a struct column, not a null one). Two differences from jsonl:
+
+- span and part ``attrs`` are JSON text (``'{"authors": ["심지혜"]}'``), because their
+  values mix strings and lists of strings, which a parquet column cannot hold;
+- ``doc_labels`` is JSON text too (``'{"page_type": "article"}'``): an Arrow map has no
+  Hugging Face ``datasets`` equivalent (``load_dataset("parquet")`` fails on it), and a
+  struct would need one field per document label of the scheme, which a scheme without
+  document labels cannot give (parquet holds no struct without fields).
+
+A split without documents gets no file.
 """
 
 from __future__ import annotations
@@ -80,7 +87,7 @@ def arrow_schema() -> Any:
             ("text", pa.string()),
             ("status", pa.string()),
             ("annotator", pa.string()),
-            ("doc_labels", pa.map_(pa.string(), pa.string())),
+            ("doc_labels", pa.string()),
             ("spans", pa.list_(span)),
             ("articles", pa.list_(article)),
             ("split", pa.string()),
@@ -97,10 +104,10 @@ def _part(part: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def to_row(record: dict[str, Any]) -> dict[str, Any]:
-    """A record with its ``attrs`` as JSON text and its ``doc_labels`` as map entries."""
+    """A record with its ``attrs`` and ``doc_labels`` as JSON text."""
     return {
         **record,
-        "doc_labels": list(record["doc_labels"].items()),
+        "doc_labels": _json(record["doc_labels"]),
         "spans": [{**s, "attrs": _json(s["attrs"])} for s in record["spans"]],
         "articles": [
             {
@@ -122,12 +129,10 @@ class ParquetWriter(Writer):
 
     def __init__(self, folder: Path, split_names: list[str]) -> None:
         super().__init__(folder, split_names)
-        self.pa, pq = _pyarrow()
+        self.pa, self.pq = _pyarrow()
         self.schema = arrow_schema()
-        self.writers = {
-            name: pq.ParquetWriter(str(folder / f"{name}{self.suffix}"), self.schema)
-            for name in self.split_names
-        }
+        # Opened with a split's first rows: an empty split gets no file.
+        self.writers: dict[str, Any] = {}
         self.pending: dict[str, list[dict[str, Any]]] = {name: [] for name in self.split_names}
 
     def write(self, record: dict[str, Any]) -> None:
@@ -140,12 +145,19 @@ class ParquetWriter(Writer):
     def _flush(self, name: str) -> None:
         rows = self.pending[name]
         if rows:
-            self.writers[name].write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
+            writer = self.writers.get(name)
+            if writer is None:
+                path = str(self.folder / f"{name}{self.suffix}")
+                writer = self.writers[name] = self.pq.ParquetWriter(path, self.schema)
+            writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
             rows.clear()
 
     def close(self) -> dict[str, FileInfo]:
-        for name, writer in self.writers.items():
+        for name in self.split_names:
             self._flush(name)
+            writer = self.writers.get(name)
+            if writer is None:
+                continue
             writer.close()
             self.files[f"{name}{self.suffix}"] = hash_file(self.folder / f"{name}{self.suffix}")
         return self.files

@@ -23,10 +23,13 @@ KNOWN_SUFFIXES = (
     ".htm.gz",
     ".txt.gz",
     ".jsonl.gz",
+    ".json.gz",
     ".html",
     ".htm",
     ".txt",
     ".jsonl",
+    ".json",
+    ".ann",
 )
 _OUTSIDE = re.compile(r"[^A-Za-z0-9._-]")
 _DASHES = re.compile(r"-{2,}")

@@ -19,7 +19,8 @@ import gzip
 import os
 import socket
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -41,6 +42,8 @@ from annotator.corpus import (
     dump_json,
     pydantic_problems,
 )
+from annotator.importers import detect, foreign
+from annotator.importers.foreign import TOOLS, ForeignDocument
 from annotator.importers.html import HtmlError, decode_html, html_to_text
 from annotator.importers.ids import IdAllocator, file_stem
 from annotator.importers.jsonl import (
@@ -49,6 +52,14 @@ from annotator.importers.jsonl import (
     check_span_offsets,
     normalise_with_spans,
     parse_line,
+)
+from annotator.importers.labelmap import (
+    LabelMapError,
+    LabelMapper,
+    load_label_map,
+    template_entries,
+    unknown_labels_message,
+    write_template,
 )
 from annotator.importers.reading import (
     DEFAULT_MAX_DOCUMENT_MB,
@@ -77,12 +88,26 @@ FORMATS: dict[str, str] = {
     ".htm.gz": "html",
     ".jsonl": "jsonl",
     ".jsonl.gz": "jsonl",
+    # Other tools' exports (annotator/importers/foreign.py): the content says which tool.
+    ".json": "json",
+    ".json.gz": "json",
+    ".ann": "brat",
 }
 _KNOWN = ", ".join(FORMATS)
 
 
 class InputError(ValueError):
     """Bad usage: a missing path, an unknown encoding, a bad annotator name (exit code 2)."""
+
+
+class UnknownLabelsError(InputError):
+    """Labels of other tools' files that the scheme does not have (nothing was imported);
+    ``template`` is the ready-to-edit label map written for them, if one could be."""
+
+    def __init__(self, message: str, unknown: Counter[str], template: Path | None) -> None:
+        super().__init__(message)
+        self.unknown = unknown
+        self.template = template
 
 
 class ImportLockedError(LockedError, InputError):
@@ -127,6 +152,9 @@ class ImportReport:
     documents: list[ImportedDocument] = field(default_factory=list)
     #: Leftovers of an import that was killed, removed before this one started.
     cleaned: int = 0
+    #: What other tools' files held that has no place in the corpus, by reason (a relation,
+    #: a discontinuous brat span, a label mapped to null): counted, never dropped silently.
+    not_imported: Counter[str] = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
@@ -145,6 +173,7 @@ class ImportReport:
             "warnings": [p.to_json() for p in self.warnings],
             "problems": [p.to_json() for p in self.problems],
             "cleaned_leftovers": self.cleaned,
+            "not_imported": dict(sorted(self.not_imported.items())),
         }
 
 
@@ -245,6 +274,9 @@ class Importer:
         annotator: str | None = None,
         max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
         timezone: str | None = None,
+        source_format: str | None = None,
+        label_map: Path | str | None = None,
+        text_key: str | None = None,
     ) -> None:
         self.corpus = corpus
         self.report = ImportReport()
@@ -270,6 +302,19 @@ class Importer:
         #: The pages' time zone when a page states none (``extra["timezone"]`` of each
         #: document): what a date span's ISO value may carry (annotator/attribute_fill.py).
         self.timezone = timezone
+        if source_format is not None and source_format not in ("jsonl", *TOOLS):
+            raise InputError(f"--from {source_format!r}: choose one of jsonl, {', '.join(TOOLS)}")
+        #: ``--from``: the format of every .json/.jsonl file (and, for brat, .txt file).
+        self.source_format = source_format
+        self.text_key = text_key
+        try:
+            entries = load_label_map(label_map) if label_map is not None else None
+            self.mapper = LabelMapper(corpus.scheme, entries, label_map)
+        except LabelMapError as exc:
+            raise InputError(str(exc)) from exc
+        #: Other tools' files, read whole while planning: labels are checked before writing.
+        self._foreign: dict[Path, foreign.ForeignFile] = {}
+        self._roots: list[Path] = []
         self._hashes: dict[str, str] | None = None
         self._ids: IdAllocator | None = None
         self._locks: dict[str, AnnotatorLock | None] = {}
@@ -290,6 +335,8 @@ class Importer:
             if resolved == corpus_root or corpus_root in resolved.parents:
                 raise InputError(f"{root}: is inside the corpus; import from outside it")
         files: list[Path] = []
+        explicit = {root for root in roots if not root.is_dir()}
+        self._roots = roots
         for root in roots:
             if root.is_dir():
                 files.extend(self._walk(root, corpus_root))
@@ -299,8 +346,29 @@ class Importer:
                 )
             else:
                 files.append(root)
+        plan = detect.plan(files, explicit, forced=self.source_format, limit=self.limit, text_key=self.text_key)
+        self.report.problems.extend(ImportProblem(*p) for p in plan.problems)
+        self.report.skipped.extend(ImportProblem(*p) for p in plan.skipped)
+        self._foreign = plan.foreign
+        self._check_labels()
+        files = plan.files
         self.total_units = sum(self._units(f) for f in files)
         return files
+
+    def _check_labels(self) -> None:
+        """Stop before anything is written when other tools' files use labels the scheme
+        does not have, with a ready-to-edit label map written for them (never in the corpus)."""
+        unknown = self.mapper.unknown(doc for f in self._foreign.values() for doc in f.documents)
+        if not unknown:
+            return
+        entries = template_entries(unknown, self.corpus.scheme, self.mapper.entries)
+        first = next(p for p, f in self._foreign.items() if self.mapper.unknown(f.documents)).resolve()
+        # Beside the folder given rather than among the files it holds (a re-import would read it).
+        near = next((r for r in self._roots if r.is_dir() and r.resolve() in first.parents), first)
+        template, why = write_template(entries, near, self.corpus.root)
+        raise UnknownLabelsError(
+            unknown_labels_message(unknown, template, self.corpus.scheme, why), unknown, template
+        )
 
     def _walk(self, root: Path, corpus_root: Path) -> Iterator[Path]:
         """Files under ``root`` in sorted, depth-first order; hidden names are skipped."""
@@ -336,9 +404,11 @@ class Importer:
                     )
             stack.extend(reversed(subfolders))
 
-    @staticmethod
-    def _units(path: Path) -> int:
-        """Progress units of a file: its lines for jsonl (cheap to count), else one."""
+    def _units(self, path: Path) -> int:
+        """Progress units of a file: its lines for jsonl (cheap to count), its records for
+        another tool's file, else one."""
+        if path in self._foreign:
+            return max(1, len(self._foreign[path].documents))
         # Counted through the same guarded reader as the import: a FIFO must not block here.
         return count_lines(path) if input_format(path) == "jsonl" else 1
 
@@ -352,12 +422,14 @@ class Importer:
             self._load_corpus_state()
             for path in files:
                 kind = input_format(path)
-                if kind == "jsonl":
+                if path in self._foreign:
+                    yield from self._import_foreign(path)
+                elif kind == "jsonl":
                     yield from self._import_jsonl(path)
                 else:
                     doc = self._read_file(path, kind or "txt")
                     if doc is not None:
-                        self._add(doc, None, ImportProblem(str(path), None, ""))
+                        self._add(doc, [], ImportProblem(str(path), None, ""))
                     yield str(path)
         finally:
             for held in self._locks.values():
@@ -558,34 +630,76 @@ class Importer:
         doc.title = record.title or doc.title
         doc.extra = record.extra
         doc.html_meta = html_meta
-        self._add(doc, record if spans is not None else None, where, spans)
+        annotator = self.annotator or record.annotator or DEFAULT_ANNOTATOR
+        self._add(doc, [] if spans is None else [(annotator, record, spans)], where)
+
+    def _import_foreign(self, path: Path) -> Iterator[str]:
+        stem = file_stem(path)
+        for n, doc in enumerate(self._foreign.pop(path).documents, 1):
+            self._import_foreign_doc(path, stem, n, doc)
+            yield f"{path}:{doc.line or n}"
+
+    def _import_foreign_doc(self, path: Path, stem: str, n: int, doc: ForeignDocument) -> None:
+        """One document of another tool: its labels mapped (:mod:`labelmap`), its text
+        normalised with the spans moved as for a jsonl line, then added like one."""
+        name = f"{doc.source} ({doc.where})" if doc.line is None and doc.where else str(doc.source)
+        where = ImportProblem(name, doc.line, "")
+        for line, message in doc.problems:
+            self._problem(where._replace(line=line), message)
+        for message in doc.warnings:
+            self.report.warnings.append(where._replace(message=message))
+        records = self.mapper.records(doc, self.annotator or DEFAULT_ANNOTATOR)
+        if doc.left_out:
+            self.report.not_imported.update(doc.left_out)
+            listed = "; ".join(f"{count} {reason}" for reason, count in sorted(doc.left_out.items()))
+            self.report.warnings.append(where._replace(message=f"not imported: {listed}"))
+        annotations: list[tuple[str, JsonlRecord, list[dict[str, Any]]]] = []
+        for record in records:
+            try:
+                text, changes, spans = normalise_with_spans(doc.text, record.spans or [])
+            except LineError as exc:
+                self._problem(where, str(exc))
+                return
+            annotations.append((record.annotator or DEFAULT_ANNOTATOR, record, spans))
+        if not records:
+            text, changes = normalise_text(doc.text)
+        if doc.tool == "brat":
+            wanted, source = stem, str(path)
+        else:
+            wanted = doc.id if doc.id is not None else f"{stem}-{doc.line or n}"
+            source = f"{path}:{doc.line}" if doc.line is not None else f"{path}#{n}"
+        extra = {**doc.extra, "source_tool": doc.tool}
+        self._add(
+            _Doc(text, wanted, source, doc.source_format, doc.encoding, 1.0, changes, extra=extra),
+            annotations, where,
+        )
 
     # ---- writing
 
     def _add(
         self,
         doc: _Doc,
-        record: JsonlRecord | None,
+        annotations: Sequence[tuple[str, JsonlRecord, list[dict[str, Any]]]],
         where: ImportProblem,
-        spans: list[dict[str, Any]] | None = None,
     ) -> None:
+        """Add ``doc`` with its annotations, each (annotator, record, spans on doc.text);
+        when one annotation is refused, nothing of the document is written."""
         assert self._hashes is not None and self._ids is not None
         if not doc.text.strip():
             self._problem(where, "no text to import (empty, or no visible text in the page)")
             return
         sha = sha256_text(doc.text)
         existing = self._hashes.get(sha)
-        annotation: Annotation | None = None
-        annotator: str | None = None
-        if record is not None:
-            annotator = self.annotator or record.annotator or DEFAULT_ANNOTATOR
-            annotation = self._annotation(record, spans or [], doc.text, sha, annotator, existing, where)
+        built: list[tuple[str, Annotation]] = []
+        for annotator, record, spans in annotations:
+            annotation = self._annotation(record, spans, doc.text, sha, annotator, existing, where)
             if annotation is None:
                 return
+            built.append((annotator, annotation))
         if existing is not None:
             self.report.skipped_duplicates += 1
             self.report.skipped.append(where._replace(message=f"skipped: same text as document {existing}"))
-            if annotation is not None and annotator is not None:
+            for annotator, annotation in built:
                 self._attach(annotation.model_copy(update={"doc_id": existing}), annotator, where)
             return
         doc_id = self._ids.allocate(doc.wanted_id, sha)
@@ -625,8 +739,8 @@ class Importer:
             return
         self._hashes[sha] = doc_id
         self.report.imported += 1
-        self.report.documents.append(ImportedDocument(doc_id, doc.source, annotator))
-        if annotation is not None and annotator is not None:
+        self.report.documents.append(ImportedDocument(doc_id, doc.source, built[0][0] if built else None))
+        for annotator, annotation in built:
             self._save(annotation.model_copy(update={"doc_id": doc_id}), annotator, where)
 
     def _annotation(
@@ -750,6 +864,9 @@ def import_paths(
     max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
     timezone: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    source_format: str | None = None,
+    label_map: Path | str | None = None,
+    text_key: str | None = None,
 ) -> ImportReport:
     """Import files and folders into ``corpus`` and say what happened.
 
@@ -759,10 +876,14 @@ def import_paths(
     :class:`ImportLockedError` when another import is running (naming it) and
     :class:`CorpusError` when the corpus cannot be written. A document (a jsonl line) larger
     than ``max_document_mb`` is a problem of the report; the rest still imports.
+
+    Other tools' files (doccano, Label Studio, brat; ``source_format`` forces one) have their
+    labels mapped with ``label_map`` (a JSON file); a label the scheme does not have raises
+    :class:`UnknownLabelsError` before anything is written.
     """
     importer = Importer(
         corpus, encoding=encoding, annotator=annotator, max_document_mb=max_document_mb,
-        timezone=timezone,
+        timezone=timezone, source_format=source_format, label_map=label_map, text_key=text_key,
     )
     files = importer.collect(paths)
     for done, _ in enumerate(importer.run(files), 1):

@@ -9,11 +9,17 @@ fixtures (Japanese, English) and, when ``../shared/data`` is there, Chinese and 
    A snippet counts as right when the decoded text is exactly the original.
 2. Speed: ``html_to_text`` against ``html_text.extract_text`` on the same pages (ratio), and
    the whole ``import_paths`` per page.
+3. Other tools (``--foreign-only`` runs just this): N records (default 10,000) of the seed
+   page, each with its own first line and its 49 entity spans, imported from a doccano JSONL and
+   from a Label Studio JSON export, against the same texts and spans as this tool's own
+   jsonl, and the same texts without spans (target: at most 2x the jsonl import).
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
+import json
 import sys
 import tempfile
 import time
@@ -132,6 +138,68 @@ def speed_table() -> None:
     )
 
 
+ENTITIES = {"LG전자": "ORG", "KT": "ORG", "LG유플러스": "ORG", "심지혜": "PER", "서울": "LOC", "뉴스핌": "ORG"}
+
+
+def foreign_inputs(folder: Path, count: int) -> tuple[dict[str, Path], int]:
+    """The same texts and spans as plain jsonl, jsonl with spans, doccano and Label Studio."""
+    seed = unicodedata.normalize("NFC", (ROOT / "seeds" / "000_2c3ea0c0f783ca12.txt").read_text("utf-8"))
+    base: list[tuple[int, int, str]] = []
+    for word, label in ENTITIES.items():
+        start = seed.find(word)
+        while start != -1:
+            base.append((start, start + len(word), label))
+            start = seed.find(word, start + len(word))
+    base.sort()
+    paths = {name: folder / f"{name}.{ext}" for name, ext in
+             (("plain", "jsonl"), ("jsonl", "jsonl"), ("doccano", "jsonl"), ("label-studio", "json"))}
+    tasks = []
+    with paths["plain"].open("w") as plain, paths["jsonl"].open("w") as own, paths["doccano"].open("w") as dc:
+        for i in range(count):
+            prefix = f"doc{i:05d} 전체 뉴스\n"
+            text = prefix + seed
+            spans = [(s + len(prefix), e + len(prefix), label) for s, e, label in base]
+            plain.write(json.dumps({"id": f"d{i}", "text": text}, ensure_ascii=False) + "\n")
+            own.write(json.dumps({"id": f"d{i}", "text": text, "annotator": "imported", "spans": [
+                {"id": f"s{n}", "start": s, "end": e, "label": label, "text": text[s:e]}
+                for n, (s, e, label) in enumerate(spans, 1)
+            ]}, ensure_ascii=False) + "\n")
+            dc.write(json.dumps({"id": f"d{i}", "text": text, "label": [list(t) for t in spans], "Comments": []},
+                                ensure_ascii=False) + "\n")
+            tasks.append({"id": f"d{i}", "data": {"text": text}, "annotations": [{"completed_by": 1, "result": [
+                {"id": f"r{n}", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": s, "end": e, "text": text[s:e], "labels": [label]}}
+                for n, (s, e, label) in enumerate(spans, 1)
+            ]}], "predictions": []})
+    paths["label-studio"].write_text(json.dumps(tasks, ensure_ascii=False), "utf-8")
+    return paths, len(base)
+
+
+def foreign_table(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths, per_doc = foreign_inputs(folder, count)
+        times: dict[str, float] = {}
+        for name, path in paths.items():
+            corpus = Corpus.create(folder / f"corpus-{name}")
+            start = time.perf_counter()
+            report = import_paths(corpus, [path])
+            times[name] = time.perf_counter() - start
+            assert report.imported == count and not report.problems, report.problems[:3]
+            assert report.annotations == (0 if name == "plain" else count), name
+    print(f"Importing {count:,} records of {per_doc} entity spans each (one run)")
+    print(f"{'input':40}{'seconds':>9}{'x jsonl+spans':>15}{'x plain jsonl':>15}")
+    for name, label in (("plain", "jsonl, texts only"), ("jsonl", "jsonl with the same spans"),
+                        ("doccano", "doccano JSONL"), ("label-studio", "Label Studio JSON (list of tasks)")):
+        print(f"{label:40}{times[name]:>9.2f}{times[name] / times['jsonl']:>15.2f}{times[name] / times['plain']:>15.2f}")
+
+
 if __name__ == "__main__":
-    detection_table()
-    speed_table()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=10_000, help="records per format for the other tools' table")
+    parser.add_argument("--foreign-only", action="store_true", help="only the other tools' table")
+    args = parser.parse_args()
+    if not args.foreign_only:
+        detection_table()
+        speed_table()
+    foreign_table(args.docs)
