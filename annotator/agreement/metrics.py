@@ -158,10 +158,16 @@ def max_overlap_matching(
         overlap = np.minimum(a_end[ci], b_end[cj]) - np.maximum(a_start[ci], b_start[cj])
         order = np.lexsort((cj, -overlap, ci))
         adjacency: dict[int, list[int]] = {}
-        for i, j in zip(ci[order].tolist(), cj[order].tolist(), strict=True):
+        best: dict[int, int] = {}
+        for i, j, size in zip(ci[order].tolist(), cj[order].tolist(), overlap[order].tolist(), strict=True):
             adjacency.setdefault(i, []).append(j)
+            best.setdefault(i, size)  # options come largest overlap first
         match_of_b: dict[int, int] = {}
-        for i in sorted(adjacency, key=lambda x: int(a_start[x])):
+        # The interval with the largest overlap chooses first, from either side's point of
+        # view: B's [99, 1000) pairs with A's [100, 1000) (900 shared), not with A's [0, 100)
+        # that starts earlier and shares 1. Augmenting paths keep the number of pairs maximal
+        # whatever the order.
+        for i in sorted(adjacency, key=lambda x: (-best[x], int(a_start[x]))):
             _augment(i, adjacency, match_of_b, set())
         if match_of_b:
             pairs = sorted((i, j) for j, i in match_of_b.items())
