@@ -162,7 +162,7 @@ def score_benchmark(data_dir: Path, limit: int | None, jobs: int) -> list[dict[s
         predicted = main_article_texts(corpus, sorted(mapping))
         gold = {d: truth[p.name.removesuffix(".html.gz")]["articleBody"] for d, p in mapping.items()}
         s = score_corpus(gold, predicted)
-        rows.append(_row("article body: suggestions (clean text of the main article)", len(gold), s, report.pages_per_second))
+        rows.append(_row("article body: suggestions (body of the main article)", len(gold), s, report.pages_per_second))
         started = time.perf_counter()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             alone = dict(zip(mapping, pool.map(_trafilatura_alone, mapping.values(), chunksize=4), strict=True))
