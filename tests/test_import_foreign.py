@@ -18,6 +18,7 @@ import pytest
 
 from annotator.corpus import Corpus
 from annotator.importers import import_paths
+from annotator.importers.foreign import Utf16Offsets
 from annotator.importers.importer import UnknownLabelsError
 from annotator.rules import sha256_text
 from annotator.validate import validate_corpus
@@ -323,3 +324,19 @@ def test_from_jsonl_forces_this_tools_own_reading(corpus: Corpus, tmp_path: Path
     report = import_paths(corpus, [path], source_format="jsonl")
     assert report.imported == 1 and report.problems == [] and report.annotations == 0
     assert corpus.read_meta("y").extra == {"label": [[0, 3, "PERSON"]]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "plain ascii", "한국어 텍스트", "😀", "a😀b😀😀c", "\U0010ffff\uffff", "x\ud800y😀", "뉴스 🚀\n" * 50],
+)
+def test_utf16_positions_are_those_of_every_astral_character(text: str) -> None:
+    """The fast scan (UTF-16 length, then a regex) finds exactly the characters above the
+    BMP that a per-character walk finds; a lone surrogate is one UTF-16 unit, not two."""
+    walked = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+    offsets = Utf16Offsets(text)
+    assert offsets.differs == bool(walked)
+    for n, i in enumerate(walked):
+        assert offsets.to_code_points(i + n) == i  # the astral character's first unit
+        assert offsets.to_code_points(i + n + 1) is None  # between its two units
+    assert offsets.to_code_points(len(text) + len(walked)) == len(text)

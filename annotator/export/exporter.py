@@ -27,6 +27,7 @@ from annotator.export.output import FileInfo, staged_folder, write_file
 from annotator.export.records import build_record, entity_labels
 from annotator.export.selection import Left, Taken, select_documents
 from annotator.export.splits import assign_splits, site_of
+from annotator.loading import gc_paused
 from annotator.model import GOLD, STATUSES, is_valid_name, utc_now
 
 FORMATS = (
@@ -235,36 +236,39 @@ def export_corpus(
                 corpus, options.source, options.statuses, options.allow_incomplete, doc_ids
             )
             benchmark = options.format == "extraction-benchmark"
-            for item in progress(chosen, total=len(doc_ids), desc="export"):
-                if benchmark and isinstance(item, Taken) and not has_html(corpus, item.doc_id):
-                    item = Left(
+            # Each document's parsed file and record are dropped once written and make no
+            # reference cycles: the collector would only walk them again (see gc_paused).
+            with gc_paused():
+                for item in progress(chosen, total=len(doc_ids), desc="export"):
+                    if benchmark and isinstance(item, Taken) and not has_html(corpus, item.doc_id):
+                        item = Left(
+                            item.doc_id,
+                            "no-html",
+                            "no original HTML kept (imported from text or jsonl without html): "
+                            "nothing for an extractor to run on",
+                        )
+                    if isinstance(item, Left):
+                        excluded.append(item)
+                        if on_left:
+                            on_left(item)
+                        continue
+                    record = build_record(
                         item.doc_id,
-                        "no-html",
-                        "no original HTML kept (imported from text or jsonl without html): "
-                        "nothing for an extractor to run on",
+                        item.text,
+                        item.url,
+                        item.annotation,
+                        options.source,
+                        entity_names,
                     )
-                if isinstance(item, Left):
-                    excluded.append(item)
-                    if on_left:
-                        on_left(item)
-                    continue
-                record = build_record(
-                    item.doc_id,
-                    item.text,
-                    item.url,
-                    item.annotation,
-                    options.source,
-                    entity_names,
-                )
-                summaries.append(
-                    DocSummary(item.doc_id, site_of(item.url, item.doc_id), record)
-                )
-                if item.notes:
-                    incomplete.append({"id": item.doc_id, "reasons": item.notes})
-                if spool is None:
-                    writer.write(record)
-                else:
-                    spool.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+                    summaries.append(
+                        DocSummary(item.doc_id, site_of(item.url, item.doc_id), record)
+                    )
+                    if item.notes:
+                        incomplete.append({"id": item.doc_id, "reasons": item.notes})
+                    if spool is None:
+                        writer.write(record)
+                    else:
+                        spool.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
             assignment = _assign(options, summaries)
             if spool is not None:
                 spool.close()
