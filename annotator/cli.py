@@ -44,6 +44,7 @@ COMMANDS = (
     "validate",
     "status",
     "agree",
+    "assign",
     "export",
     "evaluate",
     "suggest",

@@ -79,7 +79,7 @@ def _load_extras() -> None:
     # Modules that define exported formats register their record models on import.
     import importlib
 
-    for module in ("annotator.export.records", "annotator.rejections"):
+    for module in ("annotator.export.records", "annotator.rejections", "annotator.assign"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

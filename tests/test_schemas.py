@@ -46,6 +46,7 @@ def test_every_schema_names_its_dialect_and_itself_first() -> None:
     names = sorted(p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json"))
     assert names == [
         "annotation",
+        "assignments",
         "corpus",
         "document-meta",
         "export-record",
@@ -94,7 +95,7 @@ def test_schema_writes_to_schemas_in_the_current_folder_by_default(
     written = {p.name: p.read_bytes() for p in (tmp_path / "schemas").iterdir()}
     assert written == render_schemas()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schemas"]
-    assert "7 schema file(s) updated in schemas" in capsys.readouterr().err
+    assert "8 schema file(s) updated in schemas" in capsys.readouterr().err
 
 
 def test_schema_out_writes_where_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

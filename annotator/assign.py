@@ -1,0 +1,427 @@
+"""Who annotates which document, and in what order: ``CORPUS/assignments.json`` (a contract).
+
+::
+
+    {"schema_version": 1, "seed": 7, "overlap": 0.2, "per_overlap": 2,
+     "annotators": {"alice": ["doc-3", "doc-1", ...], ...},   # each queue, in working order
+     "documents": {"doc-1": ["alice", "bob"], "doc-3": ["alice"], ...}}
+
+The plan (:func:`plan`):
+
+* ``round_half_up(overlap * n)`` of the ``n`` documents are *overlap* documents, each given
+  to ``per_overlap`` distinct annotators (what agreement is measured on); every other
+  document goes to one annotator. On a later run the target is the same fraction of *all*
+  planned documents, so the overall fraction stays exact as documents are added.
+* Loads are balanced within one document: overlap documents per annotator, single
+  documents per annotator and the total, each max - min <= 1 on a fresh plan (an
+  incremental run fills the least loaded first, so it stays as level as the old plan
+  allows).
+* Overlap documents are spread evenly through each queue, not bunched at its end, so an
+  annotator who stops half way has still done half of their share of agreement documents.
+* Everything random comes from ``numpy.random.default_rng(seed)``: the same seed, corpus
+  and options give the same plan, byte for byte.
+
+Running again assigns only documents not in the plan yet, appended to the queues; nothing
+already planned moves. :func:`rebalance` takes an annotator who left off the plan: their
+untouched documents go to the others (least loaded first, never twice to the same person),
+the ones they started (an annotation file whose status is not ``todo``) stay theirs.
+
+This module is Qt-free; :func:`load_assignments` is the one reader, and names the file and
+its problem when it cannot be used (a broken file is never overwritten).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from annotator.corpus import (
+    Corpus,
+    CorpusError,
+    atomic_write_bytes,
+    dump_json,
+    pydantic_problems,
+    read_json_file,
+)
+from annotator.loading import gc_paused
+from annotator.model import RESERVED_ANNOTATORS, AnnotatorName, DocId, is_valid_name
+
+ASSIGNMENTS_FILE = "assignments.json"
+SCHEMA_VERSION = 1
+DEFAULT_OVERLAP = 0.2
+DEFAULT_PER_OVERLAP = 2
+#: Seeds are stored in the file; JSON readers outside Python lose integers past 2**53.
+MAX_SEED = 2**53 - 1
+
+
+class PlanError(ValueError):
+    """Options a plan cannot be made from (bad names, fractions, counts): bad usage."""
+
+
+class Assignments(BaseModel):
+    """The plan in ``CORPUS/assignments.json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1]
+    seed: int = Field(ge=0, le=MAX_SEED, strict=True)
+    overlap: float = Field(ge=0.0, le=1.0, strict=True)
+    per_overlap: int = Field(ge=2, strict=True)
+    #: Each annotator's queue, in working order.
+    annotators: dict[AnnotatorName, list[DocId]]
+    #: Each planned document's annotators, in the order they were given it.
+    documents: dict[DocId, list[AnnotatorName]]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Assignments:
+        # The two maps say the same thing twice (one for the app's queue, one for agree):
+        # a hand edit that changes one and not the other must not pass.
+        problems: list[str] = []
+        reserved = sorted(RESERVED_ANNOTATORS & set(self.annotators))
+        if reserved:
+            problems.append(f"annotators: {', '.join(reserved)}: reserved name, not an annotator")
+        queues = {name: set(queue) for name, queue in self.annotators.items()}
+        for name, queue in self.annotators.items():
+            if len(queues[name]) != len(queue):
+                problems.append(f"annotators.{name}: a document is listed twice")
+        agree = True
+        for doc_id, names in self.documents.items():
+            if not names:
+                problems.append(f"documents.{doc_id}: no annotator")
+            if len(set(names)) != len(names):
+                problems.append(f"documents.{doc_id}: an annotator is listed twice")
+            for name in names:
+                queue = queues.get(name)
+                if queue is None or doc_id not in queue:
+                    agree = False
+        # Every pair in documents is in a queue and there are as many pairs each way: the
+        # maps agree (the quick check, run on 100,000-document plans). Else say where.
+        if not agree or sum(map(len, queues.values())) != sum(map(len, self.documents.values())):
+            pairs = {(doc_id, name) for name, queue in self.annotators.items() for doc_id in queue}
+            listed = {(doc_id, name) for doc_id, names in self.documents.items() for name in names}
+            for doc_id, name in sorted(pairs - listed)[:5]:
+                problems.append(f"annotators.{name} lists {doc_id} but documents.{doc_id} does not list {name}")
+            for doc_id, name in sorted(listed - pairs)[:5]:
+                problems.append(f"documents.{doc_id} lists {name} but annotators.{name} does not list {doc_id}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def overlap_ids(self) -> list[str]:
+        """Documents given to more than one annotator (the ones agreement can use)."""
+        return [doc_id for doc_id, names in self.documents.items() if len(names) > 1]
+
+
+def assignments_path(corpus: Corpus) -> Path:
+    return corpus.root / ASSIGNMENTS_FILE
+
+
+def load_assignments(corpus: Corpus) -> Assignments | None:
+    """The corpus's plan, None when it has none.
+
+    Raises :class:`CorpusError` naming the file and every problem when it cannot be used
+    (does not parse, breaks the schema, the two maps disagree, names a missing document).
+    """
+    path = assignments_path(corpus)
+    if not path.exists():
+        return None
+    with gc_paused():
+        raw = read_json_file(path)
+    try:
+        with gc_paused():
+            plan_ = Assignments.model_validate(raw)
+    except ValidationError as exc:
+        raise CorpusError(path, "; ".join(p.message for p in pydantic_problems(exc))) from exc
+    missing = sorted(set(plan_.documents) - set(corpus.doc_ids()))
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise CorpusError(path, f"documents not in the corpus: {shown}")
+    return plan_
+
+
+def save_assignments(corpus: Corpus, assignments: Assignments) -> Path:
+    """Write the plan atomically (a reader never sees half a file)."""
+    path = assignments_path(corpus)
+    # The fields are plain JSON already: dumping them directly skips pydantic's serializer
+    # (most of the time of writing a 100,000-document plan).
+    atomic_write_bytes(path, dump_json({name: getattr(assignments, name) for name in Assignments.model_fields}))
+    return path
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def overlap_count(overlap: float, n: int) -> int:
+    """How many of ``n`` documents are overlap documents: ``overlap * n`` rounded half up
+    (Python's ``round`` rounds half to even, which would make 0.5 * 3 and 0.5 * 5 differ in
+    kind). A tiny epsilon absorbs float noise such as 0.35 * 10 = 3.4999999999999996."""
+    return min(n, max(0, math.floor(overlap * n + 0.5 + 1e-9)))
+
+
+def check_names(annotators: Sequence[str]) -> None:
+    """Raise :class:`PlanError` on annotator names a plan cannot hold."""
+    if not annotators:
+        raise PlanError("--annotators: name at least one annotator")
+    bad = [a for a in annotators if not is_valid_name(a)]
+    if bad:
+        raise PlanError(
+            f"--annotators: {', '.join(repr(a) for a in bad)}: not a valid annotator name "
+            "(letters, digits, '.', '_', '-'; up to 128)"
+        )
+    reserved = [a for a in annotators if a in RESERVED_ANNOTATORS]
+    if reserved:
+        raise PlanError(f"--annotators: {', '.join(reserved)}: reserved name, not an annotator")
+    seen: set[str] = set()
+    twice = [a for a in annotators if a in seen or seen.add(a)]  # type: ignore[func-returns-value]
+    if twice:
+        raise PlanError(f"--annotators: {', '.join(dict.fromkeys(twice))} given more than once")
+
+
+def check_options(annotators: Sequence[str], overlap: float, per_overlap: int) -> None:
+    """Raise :class:`PlanError` on names or numbers a plan cannot be made from."""
+    check_names(annotators)
+    if not 0.0 <= overlap <= 1.0:  # also refuses NaN
+        raise PlanError(f"--overlap must be a fraction from 0 to 1, not {overlap}")
+    if per_overlap < 2:
+        raise PlanError(f"--per-overlap must be at least 2 (one annotator is no overlap), not {per_overlap}")
+    if overlap > 0 and per_overlap > len(annotators):
+        raise PlanError(
+            f"--per-overlap {per_overlap} is more than the {len(annotators)} annotator(s) given"
+        )
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _level(
+    values: Sequence[int], total: int, caps: Sequence[int], base: Sequence[int], rank: Sequence[int]
+) -> list[int]:
+    """How many of ``total`` units each annotator gets so that ``values + added`` is as
+    level as possible (water filling), each getting at most ``caps[i]``; the units left
+    when the level cannot rise for everyone go to the smallest ``(base + added, rank)``."""
+    m = len(values)
+    if total <= 0 or m == 0:
+        return [0] * m
+
+    def filled(level: int) -> int:
+        return sum(min(max(0, level - v), c) for v, c in zip(values, caps, strict=True))
+
+    lo, hi = min(values), max(values) + total + 1
+    while lo < hi:  # the highest level whose filling fits in total
+        mid = (lo + hi + 1) // 2
+        if filled(mid) <= total:
+            lo = mid
+        else:
+            hi = mid - 1
+    added = [min(max(0, lo - v), c) for v, c in zip(values, caps, strict=True)]
+    left = total - sum(added)
+    room = [i for i in range(m) if added[i] < caps[i] and values[i] + added[i] == lo]
+    for i in sorted(room, key=lambda i: (base[i] + added[i], rank[i]))[:left]:
+        added[i] += 1
+    return added
+
+
+def _spread(overlap_docs: Sequence[str], single_docs: Sequence[str]) -> list[str]:
+    """One queue block: the overlap documents at evenly spaced places among the singles."""
+    a, t = len(overlap_docs), len(overlap_docs) + len(single_docs)
+    if a == 0:
+        return list(single_docs)
+    block: list[str | None] = [None] * t
+    # The i-th overlap document sits at the middle of the i-th of a equal stretches.
+    for i, pos in enumerate(((np.arange(a) + 0.5) * t / a).astype(np.int64)):
+        block[int(pos)] = overlap_docs[i]
+    singles = iter(single_docs)
+    return [d if d is not None else next(singles) for d in block]
+
+
+@dataclass
+class PlanResult:
+    """A plan and what this run did to it (for the command's report)."""
+
+    assignments: Assignments
+    new_documents: list[str] = field(default_factory=list)
+    new_overlap: list[str] = field(default_factory=list)
+    moved: dict[str, list[str]] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+
+
+def plan(
+    doc_ids: Iterable[str],
+    annotators: Sequence[str],
+    *,
+    overlap: float = DEFAULT_OVERLAP,
+    per_overlap: int = DEFAULT_PER_OVERLAP,
+    seed: int = 0,
+    previous: Assignments | None = None,
+) -> PlanResult:
+    """Assign the documents of ``doc_ids`` that ``previous`` has not planned to
+    ``annotators``; ``previous``'s assignments are kept as they are (see the module doc).
+
+    Raises :class:`PlanError` on bad options.
+    """
+    # Many small lists and no cycles: the collector would walk them again and again.
+    with gc_paused():
+        return _plan(doc_ids, annotators, overlap, per_overlap, seed, previous)
+
+
+def _plan(
+    doc_ids: Iterable[str],
+    annotators: Sequence[str],
+    overlap: float,
+    per_overlap: int,
+    seed: int,
+    previous: Assignments | None,
+) -> PlanResult:
+    check_options(annotators, overlap, per_overlap)
+    if not 0 <= seed <= MAX_SEED:
+        raise PlanError(f"--seed must be a whole number from 0 to {MAX_SEED}, not {seed}")
+    old_annotators = {name: list(q) for name, q in previous.annotators.items()} if previous else {}
+    old_documents = {d: list(n) for d, n in previous.documents.items()} if previous else {}
+    new_ids = [d for d in dict.fromkeys(doc_ids) if d not in old_documents]
+    rng = np.random.default_rng(seed)
+    m, n = len(annotators), len(new_ids)
+    # Which documents overlap: the same fraction of all planned documents, never fewer
+    # than the old plan already has (nothing moves), never more than the new ones.
+    old_overlap = sum(1 for names in old_documents.values() if len(names) > 1)
+    n_over = min(n, max(0, overlap_count(overlap, len(old_documents) + n) - old_overlap))
+    if n_over and per_overlap > m:
+        raise PlanError(f"--per-overlap {per_overlap} is more than the {m} annotator(s) given")
+    order = rng.permutation(n)
+    shuffled = [new_ids[i] for i in order.tolist()]
+    over_docs, single_docs = shuffled[:n_over], shuffled[n_over:]
+    # Ties between equally loaded annotators are broken by a seeded random rank, so that
+    # who gets one more is not always whoever is named first.
+    rank: list[int] = rng.permutation(m).tolist()
+    queues = [old_annotators.get(a, []) for a in annotators]
+    old_over = [sum(1 for d in q if len(old_documents[d]) > 1) for q in queues]
+    old_single = [len(q) - o for q, o in zip(queues, old_over, strict=True)]
+    totals = [len(q) for q in queues]
+    add_over = _level(old_over, n_over * per_overlap, [n_over] * m, totals, rank)
+    after = [totals[i] + add_over[i] for i in range(m)]
+    # Singles level the totals; among equal totals, those with fewer singles first, which
+    # keeps the singles per annotator level as well.
+    add_single = _level(after, len(single_docs), [len(single_docs)] * m, old_single, rank)
+    by_rank = sorted(range(m), key=lambda i: rank[i])
+    # Overlap slots, annotator after annotator, laid round the overlap documents (slot s is
+    # document s mod n_over): an annotator's run of at most n_over slots never meets the
+    # same document twice, and every document gets exactly per_overlap slots.
+    mine_over: list[list[str]] = [[] for _ in range(m)]
+    assignees: dict[str, list[str]] = {d: [] for d in over_docs}
+    slot = 0
+    ring = over_docs + over_docs  # a run of at most n_over slots from any start, unwrapped
+    for i in by_rank:
+        start = slot % n_over if n_over else 0
+        mine_over[i] = ring[start : start + add_over[i]]
+        name = annotators[i]
+        for doc_id in mine_over[i]:
+            assignees[doc_id].append(name)
+        slot += add_over[i]
+    mine_single: list[list[str]] = [[] for _ in range(m)]
+    start = 0
+    for i in by_rank:
+        chunk = single_docs[start : start + add_single[i]]
+        mine_single[i] = chunk
+        assignees.update((doc_id, [annotators[i]]) for doc_id in chunk)
+        start += add_single[i]
+    new_annotators = dict(old_annotators)
+    for i, name in enumerate(annotators):
+        new_annotators[name] = queues[i] + _spread(mine_over[i], mine_single[i])
+    # New documents follow the old ones, in the order given (the corpus's: sorted ids).
+    documents = {**old_documents, **{d: assignees[d] for d in new_ids}}
+    # Built consistent here (tests/test_assign.py checks it); validating 100,000 documents
+    # again would cost more than planning them. The file is validated when read back.
+    result = Assignments.model_construct(
+        schema_version=SCHEMA_VERSION,
+        seed=seed,
+        overlap=float(overlap),
+        per_overlap=per_overlap,
+        annotators=new_annotators,
+        documents=documents,
+    )
+    return PlanResult(result, new_documents=new_ids, new_overlap=over_docs)
+
+
+def started_ids(corpus: Corpus, annotator: str) -> set[str]:
+    """Documents ``annotator`` has started: a file exists whose status is not ``todo``.
+
+    A file whose status cannot be read counts as started: it is somebody's work, and
+    moving its document away would orphan it."""
+    present = corpus.annotated_ids(annotator)
+    statuses = corpus.statuses(annotator)
+    return {d for d in present if statuses.get(d) != "todo"}
+
+
+def rebalance(
+    previous: Assignments,
+    remove: str,
+    started: set[str],
+    *,
+    recipients: Sequence[str] | None = None,
+    seed: int | None = None,
+) -> PlanResult:
+    """Move ``remove``'s documents not in ``started`` to ``recipients`` (default: every
+    other annotator of the plan), least loaded first, never to someone who already has
+    that document. Started documents stay in ``remove``'s queue; with none, ``remove``
+    leaves the plan. A document nobody else can take (everyone has it) just loses
+    ``remove``. Raises :class:`PlanError` on bad options."""
+    if remove not in previous.annotators:
+        raise PlanError(f"--remove: {remove!r} is not an annotator of the plan")
+    names = [a for a in (recipients if recipients is not None else previous.annotators) if a != remove]
+    if not names:
+        raise PlanError(f"--remove: nobody is left to take {remove}'s documents")
+    check_names(names)
+    rng = np.random.default_rng(previous.seed if seed is None else seed)
+    rank = {name: int(r) for name, r in zip(names, rng.permutation(len(names)), strict=True)}
+    annotators = {name: list(q) for name, q in previous.annotators.items()}
+    documents = {d: list(n) for d, n in previous.documents.items()}
+    for name in names:
+        annotators.setdefault(name, [])
+    kinds = {name: [0, 0] for name in names}  # overlap, single
+    for name in names:
+        for d in annotators[name]:
+            kinds[name][0 if len(documents[d]) > 1 else 1] += 1
+    moved: dict[str, list[str]] = {}
+    kept: list[str] = []
+    for doc_id in annotators[remove]:
+        if doc_id in started:
+            kept.append(doc_id)
+            continue
+        kind = 0 if len(documents[doc_id]) > 1 else 1
+        others = [a for a in documents[doc_id] if a != remove]
+        free = [a for a in names if a not in others]
+        documents[doc_id] = others
+        if free:
+            to = min(free, key=lambda a: (len(annotators[a]), kinds[a][kind], rank[a]))
+            annotators[to].append(doc_id)
+            kinds[to][kind] += 1
+            documents[doc_id] = [*others, to]
+            moved.setdefault(to, []).append(doc_id)
+    if kept:
+        annotators[remove] = kept
+    else:
+        del annotators[remove]
+    result = Assignments(
+        schema_version=SCHEMA_VERSION,
+        seed=previous.seed,
+        overlap=previous.overlap,
+        per_overlap=previous.per_overlap,
+        annotators=annotators,
+        documents=documents,
+    )
+    return PlanResult(result, moved=moved, kept=kept)
+
+
+def _register() -> None:
+    # ``annotator schema`` writes schemas/assignments.schema.json from the model.
+    from annotator.schemas import EXTRA_SCHEMAS
+
+    EXTRA_SCHEMAS["assignments"] = Assignments
+
+
+_register()

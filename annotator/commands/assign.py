@@ -1,0 +1,161 @@
+"""``annotator assign CORPUS --annotators A B ...``: plan who annotates what (``assignments.json``)."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+
+from annotator.assign import (
+    DEFAULT_OVERLAP,
+    DEFAULT_PER_OVERLAP,
+    MAX_SEED,
+    Assignments,
+    PlanError,
+    PlanResult,
+    assignments_path,
+    load_assignments,
+    plan,
+    rebalance,
+    save_assignments,
+    started_ids,
+)
+from annotator.commands.common import (
+    EXIT_OK,
+    UsageError,
+    info,
+    int_in_range,
+    open_corpus,
+    print_json,
+)
+from annotator.corpus import Corpus
+from annotator.model import is_valid_name
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "assign",
+        help="plan who annotates which document, with overlap for agreement",
+        description="Write CORPUS/assignments.json: each annotator's queue of documents. A fraction "
+        "--overlap of the documents goes to --per-overlap annotators, the rest to one. Running again "
+        "assigns only documents not planned yet; --rebalance --remove NAME gives NAME's untouched "
+        "documents to the others.",
+    )
+    p.add_argument("corpus", help="corpus folder")
+    p.add_argument("--annotators", nargs="+", metavar="NAME", help="who receives documents")
+    p.add_argument(
+        "--overlap", type=float, default=None, metavar="F",
+        help=f"fraction of documents given to several annotators, 0 to 1 (default: the plan's, else {DEFAULT_OVERLAP})",
+    )
+    p.add_argument(
+        "--per-overlap", type=int, default=None, metavar="N",
+        help=f"annotators per overlap document, at least 2 (default: the plan's, else {DEFAULT_PER_OVERLAP})",
+    )
+    p.add_argument("--seed", type=int, default=None, metavar="N", help="random seed (default: the plan's, else a new one)")
+    p.add_argument("--docs", nargs="+", metavar="ID", help="only these documents (default: all)")
+    p.add_argument("--rebalance", action="store_true", help="move documents away from --remove NAME")
+    p.add_argument("--remove", metavar="NAME", help="with --rebalance: the annotator who left")
+    p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    corpus = open_corpus(args.corpus)
+    int_in_range("--seed", args.seed, 0, MAX_SEED)
+    if args.remove is not None and not args.rebalance:
+        raise UsageError("--remove goes with --rebalance")
+    previous = load_assignments(corpus)
+    try:
+        if args.rebalance:
+            result = _rebalance(corpus, args, previous)
+        else:
+            result = _plan(corpus, args, previous)
+    except PlanError as exc:
+        raise UsageError(str(exc)) from exc
+    path = save_assignments(corpus, result.assignments)
+    report = _report(result, str(path))
+    if args.json:
+        print_json(report)
+    else:
+        _print(report, args.rebalance)
+    return EXIT_OK
+
+
+def _plan(corpus: Corpus, args: argparse.Namespace, previous: Assignments | None) -> PlanResult:
+    if not args.annotators:
+        raise UsageError("--annotators: name the annotators who receive documents")
+    doc_ids = corpus.doc_ids()
+    if args.docs:
+        bad = [d for d in args.docs if not is_valid_name(d)]
+        if bad:
+            raise UsageError(
+                f"--docs: {', '.join(repr(d) for d in bad)}: not a valid document id "
+                "(letters, digits, '.', '_', '-'; up to 128)"
+            )
+        known = set(doc_ids)
+        missing = [d for d in args.docs if d not in known]
+        if missing:
+            raise UsageError(f"{corpus.root}: no document(s) {', '.join(missing)}", corpus.root)
+        doc_ids = list(dict.fromkeys(args.docs))
+    # A re-run keeps the plan's options unless told otherwise; a first run with no seed
+    # draws one and records it, so that the plan can be made again.
+    overlap = args.overlap if args.overlap is not None else (previous.overlap if previous else DEFAULT_OVERLAP)
+    per = args.per_overlap if args.per_overlap is not None else (
+        previous.per_overlap if previous else DEFAULT_PER_OVERLAP
+    )
+    seed = args.seed if args.seed is not None else (previous.seed if previous else secrets.randbelow(MAX_SEED + 1))
+    return plan(doc_ids, args.annotators, overlap=overlap, per_overlap=per, seed=seed, previous=previous)
+
+
+def _rebalance(corpus: Corpus, args: argparse.Namespace, previous: Assignments | None) -> PlanResult:
+    if args.remove is None:
+        raise UsageError("--rebalance needs --remove NAME (the annotator who left)")
+    if previous is None:
+        raise UsageError(f"{assignments_path(corpus)}: no plan to rebalance; run annotator assign first", corpus.root)
+    for option in ("overlap", "per_overlap", "docs"):
+        if getattr(args, option) is not None:
+            raise UsageError(f"--{option.replace('_', '-')} does not go with --rebalance")
+    if not is_valid_name(args.remove):
+        raise UsageError(f"--remove: {args.remove!r}: not a valid annotator name")
+    started = started_ids(corpus, args.remove)
+    return rebalance(previous, args.remove, started, recipients=args.annotators, seed=args.seed)
+
+
+def _report(result: PlanResult, path: str) -> dict[str, object]:
+    a = result.assignments
+    overlap_ids = set(a.overlap_ids())
+    return {
+        "ok": True,
+        "path": path,
+        "seed": a.seed,
+        "overlap": a.overlap,
+        "per_overlap": a.per_overlap,
+        "documents": len(a.documents),
+        "overlap_documents": len(overlap_ids),
+        "new_documents": len(result.new_documents),
+        "new_overlap_documents": len(result.new_overlap),
+        "moved": {name: len(docs) for name, docs in result.moved.items()},
+        "kept": result.kept,
+        "annotators": {
+            name: {"assigned": len(queue), "overlap": sum(1 for d in queue if d in overlap_ids)}
+            for name, queue in a.annotators.items()
+        },
+    }
+
+
+def _print(report: dict[str, object], rebalanced: bool) -> None:
+    if rebalanced:
+        moved, kept = report["moved"], report["kept"]
+        assert isinstance(moved, dict) and isinstance(kept, list)
+        info(f"moved {sum(moved.values())} documents; kept {len(kept)} started ones")
+    else:
+        info(
+            f"assigned {report['new_documents']} new documents ({report['new_overlap_documents']} with overlap); "
+            f"seed {report['seed']}"
+        )
+    annotators = report["annotators"]
+    assert isinstance(annotators, dict)
+    width = max((len(n) for n in annotators), default=9)
+    print(f"{'annotator'.ljust(width)}  assigned  overlap")
+    for name, counts in annotators.items():
+        print(f"{name.ljust(width)}  {counts['assigned']:>8}  {counts['overlap']:>7}")
+    print(f"{report['documents']} documents planned, {report['overlap_documents']} with overlap: {report['path']}")
