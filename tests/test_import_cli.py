@@ -280,3 +280,20 @@ def test_an_unknown_timezone_is_refused_before_anything_is_written(
     err = capsys.readouterr().err
     assert "--timezone 'Mars/Olympus' is not a time zone" in err and "Traceback" not in err
     assert corpus.doc_ids() == []
+
+
+def test_a_binary_file_given_as_jsonl_reports_a_few_lines_and_counts_the_rest(
+    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.jsonl"
+    junk.write_bytes(b"\xff\xfe not json\n" * 500)
+    capsys.readouterr()
+    assert main(["import", str(corpus.root), str(junk)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len([line for line in err if line.startswith(f"{junk}:") and "not valid JSON" in line]) == 20
+    assert f"{junk}: 480 more like these (--json lists every one)" in err
+    assert err[-1].endswith("0 document(s) into " + str(corpus.root) + "; skipped 0 duplicate(s); 500 problem(s)")
+    assert corpus.doc_ids() == []
+    # --json still lists every problem.
+    assert main(["import", str(corpus.root), str(junk), "--json"]) == 1
+    assert len(json.loads(capsys.readouterr().out)["problems"]) == 500

@@ -17,6 +17,7 @@ from annotator.commands.common import (
 from annotator.corpus import CorpusError
 from annotator.importers import Importer, InputError
 from annotator.importers.foreign import TOOLS
+from annotator.importers.importer import ImportProblem
 from annotator.importers.reading import DEFAULT_MAX_DOCUMENT_MB
 
 
@@ -80,6 +81,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+#: Lines shown per input file and kind; the rest are counted (``--json`` lists them all). A
+#: binary file given as jsonl has one bad "line" per newline byte: thousands.
+LINES_PER_FILE = 20
+
+
+def capped_lines(items: list[ImportProblem]) -> list[str]:
+    """One line per item, at most :data:`LINES_PER_FILE` per file, then one line saying how
+    many more that file had."""
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    lines: list[str] = []
+    for item in items:
+        if shown.get(item.path, 0) < LINES_PER_FILE:
+            shown[item.path] = shown.get(item.path, 0) + 1
+            lines.append(str(item))
+        else:
+            hidden[item.path] = hidden.get(item.path, 0) + 1
+    lines.extend(f"{path}: {count} more like these (--json lists every one)" for path, count in hidden.items())
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus)
     try:
@@ -100,12 +122,9 @@ def run(args: argparse.Namespace) -> int:
     # Details go to stderr in both modes: --json keeps stdout for the one JSON document.
     if report.cleaned:
         info(f"removed {report.cleaned} leftover file(s) of an import that was interrupted")
-    for skipped in report.skipped:
-        info(str(skipped))
-    for warning in report.warnings:
-        info(str(warning))
-    for problem in report.problems:
-        info(str(problem))
+    for items in (report.skipped, report.warnings, report.problems):
+        for line in capped_lines(items):
+            info(line)
     if report.not_imported:
         listed = "; ".join(f"{count} {reason}" for reason, count in sorted(report.not_imported.items()))
         info(f"not imported (no place in the corpus): {listed}")
