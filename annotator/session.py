@@ -92,7 +92,6 @@ __all__ = [
     "conflict_path",
     "journal_path",
     "line_range",
-    "occurrences",
     "pending_journals",
     "plan_recovery",
     "read_journal",
@@ -106,35 +105,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    """Every non-overlapping ``[start, end)`` where ``needle`` occurs in ``text``.
-
-    A match whose first or last character is an ASCII letter or digit and that continues a
-    word of ASCII letters or digits is skipped ("KT" in "KTX"), but Hangul and other
-    scripts that glue particles to names ("LG전자는") still match.
-    """
-    if not needle:
-        return []
-    found = []
-    pos = text.find(needle)
-    n = len(needle)
-    while pos >= 0:
-        end = pos + n
-        if not (_ascii_word_joins(text, pos - 1, needle[0]) or _ascii_word_joins(text, end, needle[-1])):
-            found.append((pos, end))
-            pos = text.find(needle, end)
-        else:
-            pos = text.find(needle, pos + 1)
-    return found
-
-
-def _ascii_word_joins(text: str, index: int, edge: str) -> bool:
-    if not (0 <= index < len(text)) or not (edge.isascii() and edge.isalnum()):
-        return False
-    c = text[index]
-    return c.isascii() and c.isalnum()
 
 
 def adjacent_line_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,11 +11,11 @@ from annotator.session import (
     DocumentSession,
     journal_path,
     line_range,
-    occurrences,
     read_journal,
     recover_journals,
     word_step,
 )
+from annotator.text_search import find_all
 from tests.conftest import add_text
 
 
@@ -29,6 +29,11 @@ def session_on(corpus: Corpus, text: str, doc_id: str = "d1") -> DocumentSession
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """What mark all finds: the one matcher (its own tests: tests/test_text_search.py)."""
+    return find_all(text, needle, whole_words=True)
 
 
 def test_occurrences_skip_ascii_word_parts_but_not_hangul_particles() -> None:
