@@ -206,6 +206,13 @@ class Annotation(_Strict):
     annotator: AnnotatorName
     status: Status = "todo"
     updated_at: str = Field(default_factory=utc_now)
+    time_spent_s: int = Field(
+        default=0,
+        ge=0,
+        strict=True,
+        description="active seconds spent on this document, summed over sessions: counted only "
+        "while the window had focus and the annotator did something in the last minute",
+    )
     doc_labels: dict[str, str] = Field(default_factory=dict)
     spans: list[Span] = Field(default_factory=list)
 
@@ -440,6 +447,8 @@ def _annotation_from_plain(raw: dict[str, object]) -> ColumnsParse | None:
 
 
 _ANNOTATION_FIELDS = tuple(Annotation.model_fields)
+_TIME_INDEX = _ANNOTATION_FIELDS.index("time_spent_s")
+_FIELDS_BEFORE_TIME = tuple(f for f in _ANNOTATION_FIELDS if f != "time_spent_s")
 _NAME_MATCH = re.compile(NAME_PATTERN).fullmatch
 _SHA_MATCH = re.compile(
     next(m.pattern for m in Annotation.model_fields["text_sha256"].metadata if hasattr(m, "pattern"))
@@ -452,9 +461,13 @@ def _head_from_plain(raw: dict[str, object]) -> Annotation | None:
     field order (as the tool writes them), each of the strict type and within the
     constraints; None otherwise (then pydantic decides). As ``model_validate(raw,
     strict=True)``, a few times faster."""
-    if tuple(raw) != _ANNOTATION_FIELDS:
+    keys = tuple(raw)
+    if keys == _FIELDS_BEFORE_TIME:
+        # A file written before time_spent_s existed: the field's default, in field order.
+        raw = {**{k: raw[k] for k in keys[:_TIME_INDEX]}, "time_spent_s": 0, **{k: raw[k] for k in keys[_TIME_INDEX:]}}
+    elif keys != _ANNOTATION_FIELDS:
         return None
-    version, doc_id, sha, annotator, status, updated_at, doc_labels, _ = raw.values()
+    version, doc_id, sha, annotator, status, updated_at, seconds, doc_labels, _ = raw.values()
     if not (
         type(version) is int
         and version == SCHEMA_VERSION
@@ -467,6 +480,8 @@ def _head_from_plain(raw: dict[str, object]) -> Annotation | None:
         and type(status) is str
         and status in _STATUS_SET
         and type(updated_at) is str
+        and type(seconds) is int
+        and seconds >= 0
         and type(doc_labels) is dict
         and set(map(type, doc_labels.values())) <= _STR  # keys: JSON strings already
     ):
@@ -478,7 +493,7 @@ def _head_from_plain(raw: dict[str, object]) -> Annotation | None:
     # As for the spans below: model_construct's result, the parsed object as __dict__.
     annotation: Annotation = _new_object(Annotation)
     _SET_DICT(annotation, raw)
-    _SET_FIELDS_SET(annotation, set(_ANNOTATION_FIELDS))
+    _SET_FIELDS_SET(annotation, set(keys))
     _SET_EXTRA(annotation, None)
     _SET_PRIVATE(annotation, None)
     return annotation

@@ -624,3 +624,31 @@ def test_an_export_in_many_chunks_equals_one_in_a_single_write(
     assert outputs["one", False] == outputs["many", False]
     assert outputs["one", True] == outputs["many", True]
     assert sorted(outputs["one", True]) == ["test.jsonl", "train.jsonl"]
+
+
+@pytest.mark.parametrize("seconds", ["absent", 0, 754, -1, 1.5, True, "60"])
+def test_time_spent_takes_the_fast_path_only_when_pydantic_would_agree(
+    monkeypatch: pytest.MonkeyPatch, seconds: object
+) -> None:
+    """Files written before ``time_spent_s`` existed still load (0, not in the fields set)
+    and keep the fast path; an invalid time is pydantic's error, the same message."""
+    raw = annotation_dict()
+    if seconds != "absent":
+        raw = {**{k: v for k, v in raw.items() if k != "doc_labels" and k != "spans"},
+               "time_spent_s": seconds, "doc_labels": raw["doc_labels"], "spans": raw["spans"]}
+    data = json.dumps(raw).encode()
+    expected = outcome(Annotation.model_validate_json, data)
+    assert outcome(Annotation.from_json, data) == expected
+    if seconds in ("absent", 0, 754):
+        loaded = Annotation.from_json(data)
+        assert loaded.time_spent_s == (0 if seconds == "absent" else seconds)
+        assert ("time_spent_s" in loaded.model_fields_set) == (seconds != "absent")
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the fast path should not need pydantic here")
+
+        monkeypatch.setattr(Annotation, "model_validate_json", refuse)
+        monkeypatch.setattr(Annotation, "model_validate", refuse)
+        assert Annotation.from_json(data).model_dump() == loaded.model_dump()
+    else:
+        assert expected[0] == "error"

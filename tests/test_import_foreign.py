@@ -28,9 +28,11 @@ FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
 
 
 def saved(corpus: Corpus, annotator: str, doc_id: str) -> dict[str, Any]:
-    """The annotation file as written, without the time it was written."""
+    """The annotation file as written, without the time it was written (and with no active
+    time counted: an import is nobody's work in this tool)."""
     data = json.loads(corpus.annotation_path(annotator, doc_id).read_text("utf-8"))
     assert data.pop("updated_at")
+    assert data.pop("time_spent_s") == 0
     return data
 
 
