@@ -33,7 +33,7 @@ its problem when it cannot be used (a broken file is never overwritten).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -345,6 +345,40 @@ def _plan(
         documents=documents,
     )
     return PlanResult(result, new_documents=new_ids, new_overlap=over_docs)
+
+
+# --------------------------------------------------------------------------- the app's queue
+
+
+def queue_of(assignments: Assignments | None, annotator: str) -> list[str]:
+    """``annotator``'s queue in working order; empty without a plan or a queue in it."""
+    if assignments is None:
+        return []
+    return list(assignments.annotators.get(annotator, ()))
+
+
+def next_unfinished(
+    queue: Sequence[str], status_of: Callable[[str], str], after: str | None = None
+) -> str | None:
+    """The first document of ``queue`` whose status is not ``done``, looking from just after
+    ``after`` to the end and then from the start (documents passed over earlier come back
+    once the later ones are done); ``after`` itself is never the answer. With ``after``
+    None or not in the queue, from the start. None: every other document is done.
+
+    ``status_of`` reads one status; it is called in queue order and only until the answer
+    is found (the app reads annotation files lazily)."""
+    start = 0
+    if after is not None:
+        try:
+            start = queue.index(after) + 1
+        except ValueError:
+            after = None
+    n = len(queue)
+    for k in range(n):
+        doc_id = queue[(start + k) % n]
+        if doc_id != after and status_of(doc_id) != "done":
+            return doc_id
+    return None
 
 
 def started_ids(corpus: Corpus, annotator: str) -> set[str]:

@@ -66,6 +66,10 @@ class CorpusError(Exception):
         self.path = str(path)
         self.message = message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in an export's worker process, it crosses back pickled: by its own fields.
+        return (type(self), (self.path, self.message))
+
 
 class AnnotationFileError(CorpusError):
     """An annotation file that cannot be used as it is. It is never overwritten."""
@@ -77,6 +81,9 @@ class AnnotationFileError(CorpusError):
         )
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(path, summary + more)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.problems))
 
 
 class ConflictError(CorpusError):

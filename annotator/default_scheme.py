@@ -59,6 +59,8 @@ def news_scheme() -> LabelScheme:
                                 values=BOILERPLATE_KINDS,
                                 required=True,
                                 default="other",
+                                description="what the text is: site navigation, a photo caption, "
+                                "a box of other articles, an advertisement, the page footer, ...",
                             )
                         ],
                     ),
@@ -69,18 +71,36 @@ def news_scheme() -> LabelScheme:
                 description="Parts of an article.",
                 no_overlap=True,
                 labels=[
-                    LabelDef(name="title", color="#1565c0", key="t", inside=["article"]),
-                    LabelDef(name="subtitle", color="#5e92f3", key="s", inside=["article"]),
+                    LabelDef(
+                        name="title", color="#1565c0", key="t", inside=["article"],
+                        description="the article's headline, inside the article",
+                    ),
+                    LabelDef(
+                        name="subtitle", color="#5e92f3", key="s", inside=["article"],
+                        description="a deck or subheading under the headline",
+                    ),
                     LabelDef(
                         name="byline",
                         color="#6a1b9a",
                         key="y",
                         inside=["article"],
+                        description="who wrote the article, and for which agency, from where",
                         attrs=[
-                            AttributeDef(name="authors", type="list"),
-                            AttributeDef(name="agency", type="text"),
-                            AttributeDef(name="location", type="text"),
-                            AttributeDef(name="email", type="email"),
+                            AttributeDef(
+                                name="authors", type="list",
+                                description="each author's name as written, without 기자/By",
+                            ),
+                            AttributeDef(
+                                name="agency", type="text",
+                                description="the news agency or outlet named in the byline",
+                            ),
+                            AttributeDef(
+                                name="location", type="text",
+                                description="the dateline place, e.g. 서울 in [서울=뉴스핌]",
+                            ),
+                            AttributeDef(
+                                name="email", type="email", description="the author's e-mail address"
+                            ),
                         ],
                     ),
                     LabelDef(
@@ -88,9 +108,13 @@ def news_scheme() -> LabelScheme:
                         color="#ef6c00",
                         key="d",
                         inside=["article"],
+                        description="when the article was published or updated, as printed",
                         attrs=[
                             AttributeDef(
-                                name="value", type="date", description="ISO 8601 date or time"
+                                name="value",
+                                type="date",
+                                description="ISO 8601 date or time; a time zone only when the "
+                                "page or the corpus gives one",
                             )
                         ],
                     ),

@@ -117,6 +117,11 @@ class CheckedAnnotation:
         return None if self._annotation is None else self._annotation.status
 
     @property
+    def time_spent_s(self) -> int:
+        """The annotation's active seconds (0 when it did not parse), without building spans."""
+        return 0 if self._annotation is None else self._annotation.time_spent_s
+
+    @property
     def doc_labels(self) -> dict[str, str]:
         """The annotation's document labels, without building spans."""
         return {} if self._annotation is None else self._annotation.doc_labels

@@ -30,6 +30,7 @@ from annotator.conflicts import CONFLICT_DIR, conflict_path, reload_session
 from annotator.corpus import (
     ABSENT,
     AnnotationFileError,
+    ConflictError,
     Corpus,
     CorpusError,
     FileVersion,
@@ -345,6 +346,9 @@ class DocumentSession:
     #: The problems that moved this document from "done" back to "in_progress" in the last
     #: edit (empty when the last edit did not).
     reopened: list[Problem] = field(init=False, default_factory=list)
+    #: Active seconds added to ``annotation.time_spent_s`` since the last save: written by
+    #: the next :meth:`save` even when nothing was edited (see :meth:`add_active_seconds`).
+    unsaved_seconds: int = field(init=False, default=0)
     _journal: Journal | None = field(init=False, default=None)
     _text_sha: str = field(init=False, default="")
     _index: SpanIndex | None = field(init=False, default=None, repr=False)
@@ -1050,14 +1054,72 @@ class DocumentSession:
 
     # ---- saving and the file on disk
 
+    def add_active_seconds(self, seconds: int) -> None:
+        """Add ``seconds`` of active work (:mod:`annotator.active_time`) to the annotation's
+        ``time_spent_s``; the next :meth:`save` writes them, even with no edit (reading a page
+        is work). Not an edit: no undo step, no journal line, ``updated_at`` and
+        :attr:`dirty` unchanged, so the title still says "saved" and a file changed on disk
+        is reloaded, not argued over. A read-only session keeps nothing (it never writes).
+        """
+        if seconds < 0:
+            raise ValueError(f"active seconds cannot be negative: {seconds}")
+        if seconds == 0 or self.read_only:
+            return
+        self.annotation.time_spent_s += seconds
+        self.unsaved_seconds += seconds
+
     def save(self) -> bool:
-        """Write the annotation if it changed; True when a file was written.
+        """Write the annotation if it changed (edits, or active seconds alone); True when a
+        file was written.
 
         Raises :class:`ConflictError` (nothing written) when the file changed on disk since
-        it was read or last saved: the caller asks whether to reload or keep a copy.
+        it was read or last saved and there are unsaved edits: the caller asks whether to
+        reload or keep a copy. Seconds alone never raise it (see :meth:`_save_seconds`).
         """
-        if self.read_only or not self.dirty:
+        if self.read_only or not (self.dirty or self.unsaved_seconds):
             return False
+        if not self.dirty:
+            return self._save_seconds()
+        self._write()
+        return True
+
+    def _save_seconds(self) -> bool:
+        """Write the unsaved active seconds when nothing else changed.
+
+        When someone else wrote the file meanwhile (another machine, a ``git pull``), the
+        seconds are added to *their* version: time is no work to choose between, and asking
+        "Reload or Keep mine" over it would be a conflict the annotator did not make. This
+        session is then behind the disk, as after any outside write: the next check of the
+        disk reloads it (nothing unsaved, so without a question), and an edit before that
+        meets the conflict its file really has. Their file gone or unreadable: nothing is
+        written, the seconds stay unsaved (False).
+        """
+        try:
+            self._write()
+            return True
+        except ConflictError:
+            pass
+        try:
+            loaded = self.corpus.load_annotation(self.annotator, self.doc_id, self.text)
+        except (AnnotationFileError, OSError):
+            return False
+        if loaded is None:
+            return False
+        theirs = loaded.annotation
+        theirs.time_spent_s += self.unsaved_seconds
+        try:
+            if loaded.version is not None:
+                self.corpus.save_annotation(theirs, expected=loaded.version)
+            else:
+                self.corpus.save_annotation(theirs, expected_mtime_ns=loaded.mtime_ns)
+        except ConflictError:
+            return False  # a third writer came in between: try again at the next save
+        self.unsaved_seconds = 0
+        return True
+
+    def _write(self) -> None:
+        """Write the annotation over the version read or last saved (:class:`ConflictError`
+        when the file on disk is another one) and drop the journal it makes redundant."""
         version = self.history.version
         # ABSENT: a file that appeared since we opened is someone else's (checked under the
         # save lock, so two first saves cannot both pass).
@@ -1073,10 +1135,10 @@ class DocumentSession:
         # is then all we know, as before content checks.
         self.version = written if written is not None and written.mtime_ns == mtime else None
         self.saved_version = version
+        self.unsaved_seconds = 0
         if self._journal is not None:
             self._journal.discard()
             self._journal = None
-        return True
 
     def _expected(self) -> FileVersion | int:
         """What the file on disk must still be for a save to go through."""

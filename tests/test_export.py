@@ -356,10 +356,10 @@ def test_a_failed_export_leaves_nothing(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     from annotator.export import jsonl
 
-    def boom(self: object, record: dict[str, Any]) -> None:
+    def boom(self: object, line: bytes, split: str | None) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(jsonl.JsonlWriter, "write", boom)
+    monkeypatch.setattr(jsonl.JsonlWriter, "write_serialized", boom)
     with pytest.raises(OSError, match="disk full"):
         export_corpus(export_corpus_dir, ExportOptions("jsonl", out, force=True))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the previous export stays

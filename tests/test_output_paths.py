@@ -201,10 +201,10 @@ def test_leftovers_of_a_killed_export_are_removed_by_the_next(
         "import sys, time\n"
         "from annotator.export import jsonl\n"
         "from annotator.cli import main\n"
-        "def stuck(self, record):\n"
+        "def stuck(self, line, split):\n"
         "    print('writing', flush=True)\n"
         "    time.sleep(60)\n"
-        "jsonl.JsonlWriter.write = stuck\n"
+        "jsonl.JsonlWriter.write_serialized = stuck\n"
         "main(sys.argv[1:])\n"
     )
     child = subprocess.Popen(

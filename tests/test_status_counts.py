@@ -41,6 +41,19 @@ def annotate(corpus: Corpus, annotator: str, doc_id: str, text: str = TEXT, **ch
     return corpus.annotation_path(annotator, doc_id)
 
 
+def quiet_team(*names: str) -> dict[str, Any]:
+    """The team keys of a corpus with no plan, no time recorded and no pair to compare (the
+    keys are there all the same: a reader of ``--json`` need not test for them)."""
+    time = {"done": 0, "timed": 0, "no_time_recorded": 0, "active_seconds": 0,
+            "median_active_minutes": None, "docs_per_active_hour": None}
+    agreement = {"pairs": 0, "documents": 0, "mean_f1_exact": None, "mean_f1_overlap": None}
+    return {
+        "assignments": None,
+        "team": {n: {"assigned": None, "overlap": None, "time": time, "agreement": agreement} for n in names},
+        "agreement_pairs": [],
+    }
+
+
 def status_json(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
     code, out, err = run(capsys, "status", str(corpus.root), "--json")
     assert "Traceback" not in err
@@ -70,6 +83,7 @@ def test_suggestions_are_not_listed(corpus: Corpus, capsys: pytest.CaptureFixtur
             "annotators": {"alice": {"todo": 1, "in_progress": 1, "done": 0, "skipped": 0}},
             "broken": {"alice": 0},
             "files_with_problems": [],
+            **quiet_team("alice"),
         },
     )
 
@@ -136,6 +150,7 @@ def test_a_text_that_is_not_utf8_makes_each_of_its_files_broken(
             },
             "broken": {"alice": 1, "bob": 1},
             "files_with_problems": [entry("alice", alice), entry("bob", bob)],
+            **quiet_team("alice", "bob"),
         },
     )
 
@@ -156,6 +171,7 @@ EXPECTED = {
     "annotators": {who: {"todo": 0, "in_progress": 1, "done": 0, "skipped": 0} for who in ("alice", "bob", "gold")},
     "broken": {"alice": 0, "bob": 0, "gold": 0},
     "files_with_problems": [],
+    **quiet_team("alice", "bob"),  # gold is adjudication, not a team member
 }
 
 

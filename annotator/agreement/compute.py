@@ -99,7 +99,10 @@ def default_annotators(corpus: Corpus) -> list[str]:
 
 
 def load(
-    corpus: Corpus, annotators: Sequence[str], include_unfinished: bool = False
+    corpus: Corpus,
+    annotators: Sequence[str],
+    include_unfinished: bool = False,
+    doc_ids: Sequence[str] | None = None,
 ) -> Loaded:
     """Read the compared annotations of every document that counts (see module doc)."""
     annotators = list(annotators)
@@ -108,7 +111,7 @@ def load(
     label_ids = {label.name: i for i, label in enumerate(corpus.scheme.labels())}
     columns = _Columns()
     with gc_paused():  # parsed files are dropped as soon as their offsets are copied out
-        _load_documents(corpus, annotators, include_unfinished, out, label_ids, columns)
+        _load_documents(corpus, annotators, include_unfinished, out, label_ids, columns, doc_ids)
     out.labels = list(label_ids)
     _to_arrays(out, columns)
     return out
@@ -131,13 +134,14 @@ def _load_documents(
     out: Loaded,
     label_ids: dict[str, int],
     columns: _Columns,
+    doc_ids: Sequence[str] | None = None,
 ) -> None:
     scheme = corpus.scheme
     present = [corpus.annotated_ids(a) for a in annotators]
     folders = [os.fspath(corpus.annotator_dir(a)) + os.sep for a in annotators]
     documents = os.fspath(corpus.documents_dir) + os.sep
     label_id = label_ids.__getitem__
-    for doc_id in corpus.doc_ids():
+    for doc_id in corpus.doc_ids() if doc_ids is None else doc_ids:
         missing = [a for a, ids in zip(annotators, present, strict=True) if doc_id not in ids]
         if missing:
             out.excluded.append({"doc_id": doc_id, "reason": f"no annotation by {', '.join(missing)}"})
@@ -308,8 +312,10 @@ def compute_agreement(
     annotators: Sequence[str] | None = None,
     include_unfinished: bool = False,
     top: int = 10,
+    doc_ids: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Every agreement measure over ``corpus`` as one JSON-ready dict (see README)."""
+    """Every agreement measure over ``corpus`` (or only its documents ``doc_ids``) as one
+    JSON-ready dict (see README)."""
     if annotators is None:
         annotators = default_annotators(corpus)
     annotators = list(dict.fromkeys(annotators))
@@ -321,7 +327,7 @@ def compute_agreement(
     if len(annotators) < 2:
         found = ", ".join(annotators) or "none"
         raise AgreementError(f"agreement needs two or more annotators (found: {found})")
-    data = load(corpus, annotators, include_unfinished)
+    data = load(corpus, annotators, include_unfinished, doc_ids)
     return measure(data, _layers(corpus, data.labels), corpus.scheme, top=top,
                    include_unfinished=include_unfinished)
 

@@ -44,12 +44,31 @@ def _reason_kind(reason: str) -> str:
     return reason
 
 
+def time_lines(result: dict[str, Any]) -> list[str]:
+    """The annotators' time per done document (``result["time"]``, added by ``agree``), as a
+    table, when at least one of them has time recorded: otherwise every cell would be n/a."""
+    time: dict[str, dict[str, Any]] = result.get("time") or {}
+    if not any(entry["timed"] for entry in time.values()):
+        return []
+    rows = [
+        [name, "", str(entry["done"]), _num(entry["median_active_minutes"], 2),
+         _num(entry["docs_per_active_hour"], 2), str(entry["no_time_recorded"])]
+        for name, entry in time.items()
+    ]
+    return [
+        "Time per done document (all their done documents; no time: done with none recorded):",
+        *_table(["annotator", "", "done", "median min/doc", "docs/active h", "no time"], rows),
+        "",
+    ]
+
+
 def format_text(result: dict[str, Any], top: int = 10) -> str:
     names: list[str] = result["annotators"]
     out = [
         f"Agreement of {', '.join(names)} on {result['documents']} documents "
         f"({excluded_summary(result)})",
         "",
+        *time_lines(result),
     ]
     header = ["label", "layer", *[f"n {a}" for a in names], "exact", "F1 exact", "overlap",
               "F1 overlap", "alpha_u"]
@@ -259,6 +278,24 @@ def _disputed_svg(disputed: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def _time_html(result: dict[str, Any]) -> str:
+    """The annotators' time per done document (``result["time"]``), when ``agree`` added it."""
+    time: dict[str, dict[str, Any]] = result.get("time") or {}
+    if not time:
+        return ""
+    h = ["<h2>Time per done document</h2><table><tr><th>annotator</th><th>done</th>"
+         "<th>median active minutes</th><th>documents per active hour</th>"
+         "<th>no time recorded</th></tr>"]
+    for name, entry in time.items():
+        h.append(f"<tr><td>{_e(name)}</td><td>{entry['done']}</td>"
+                 f"{_cell(entry['median_active_minutes'], 'no time recorded')}"
+                 f"{_cell(entry['docs_per_active_hour'], 'no time recorded')}"
+                 f"<td>{entry['no_time_recorded']}</td></tr>")
+    h.append("</table><p class=\"note\">Over all their done documents; a document done with no "
+             "time recorded is counted apart and left out of the median and the rate.</p>")
+    return "".join(h)
+
+
 #: Marks a report as written by this tool: ``agree --report`` replaces an existing file only
 #: when it holds this mark in its first bytes (ADR 12). Any version's report counts as ours.
 GENERATOR_MARK = '<meta name="generator" content="article-annotator'
@@ -273,6 +310,7 @@ def render_html(result: dict[str, Any], title: str = "Agreement") -> str:
         f"<h1>{_e(title)}</h1>",
         f"<p>Annotators: <b>{_e(', '.join(names))}</b>. Documents compared: "
         f"<b>{result['documents']}</b> ({_e(excluded_summary(result))}).</p>",
+        _time_html(result),
         "<h2>Agreement per label</h2>", _bars_svg(result),
         "<table><tr><th>label</th><th>layer</th>",
         *[f"<th>n {_e(a)}</th>" for a in names],

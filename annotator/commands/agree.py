@@ -17,6 +17,7 @@ from annotator.commands.common import (
     print_json,
 )
 from annotator.outputs import check_output_path, write_output_file
+from annotator.status import annotator_time
 
 #: How far into an existing file the mark is looked for (it sits in <head>, first thing).
 MARK_WITHIN = 4096
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except AgreementError as exc:
         raise UsageError(str(exc)) from exc
+    # Beside the annotators, what a lead reads with their agreement: time per done document.
+    result["time"] = annotator_time(corpus, result["annotators"])
     for problem in result["problems"]:
         error(f"{problem['path']}: {problem['message']}")
     if report_path is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -48,6 +50,19 @@ def print_json(value: object) -> None:
     json_printed = True
     sys.stdout.buffer.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     sys.stdout.flush()
+
+
+#: More worker processes than this only waits on memory and the disk; a typo such as
+#: ``--jobs 99999999999999999999`` must be an error, not a fork bomb.
+MAX_JOBS = max(64, 4 * (os.cpu_count() or 1))
+
+
+def add_jobs_option(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--jobs N``, the same for every command that runs worker processes."""
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N",
+        help=f"worker processes, 1 to {MAX_JOBS} (default: {default})",
+    )
 
 
 def int_in_range(option: str, value: int | None, low: int, high: int) -> int | None:

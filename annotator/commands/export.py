@@ -8,13 +8,17 @@ from pathlib import Path
 from annotator.commands.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    MAX_JOBS,
     UsageError,
+    add_jobs_option,
     info,
+    int_in_range,
     open_corpus,
     print_json,
     progress,
 )
 from annotator.export import FORMATS, ExportError, ExportOptions, export_corpus
+from annotator.export.prepare import PARALLEL_FROM
 from annotator.export.selection import Left
 from annotator.export.splits import DEFAULT_SPLITS, SplitSpecError, parse_split_spec
 from annotator.model import GOLD, STATUSES, SUGGESTIONS
@@ -86,11 +90,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("document", "articles"),
         help="tag the whole document text (default) or each article's clean text",
     )
+    add_jobs_option(p, f"the number of CPUs for {PARALLEL_FROM:,} documents or more, else 1")
     p.add_argument("--json", action="store_true", help="print the manifest on stdout")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    int_in_range("--jobs", args.jobs, 1, MAX_JOBS)
     corpus = open_corpus(args.corpus)
     try:
         splits = parse_split_spec(args.split) if args.split else None
@@ -112,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
         layers=tuple(args.layer or ("entity",)),
         tokenizer=args.tokenizer,
         conll_text=args.conll_text,
+        jobs=args.jobs,
     )
     shown = 0
 

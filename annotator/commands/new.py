@@ -1,4 +1,8 @@
-"""``annotator new CORPUS [--scheme FILE] [--name NAME]``: create an empty corpus."""
+"""``annotator new CORPUS [--scheme FILE] [--name NAME] [--git]``: create an empty corpus.
+
+With ``--git`` the corpus is also a git repository ready for a team (``.gitignore`` for the
+runtime files, a first commit): see :func:`annotator.sync.init_repository`.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from pydantic import ValidationError
 
 from annotator.commands.common import UsageError, info
 from annotator.corpus import Corpus, CorpusError, pydantic_problems, read_json_file
+from annotator.guidelines import write_starting_guidelines
 from annotator.model import LabelScheme
 from annotator.outputs import check_output_path
+from annotator.sync import SyncError, check_ready, init_repository
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("corpus", help="folder to create (must not exist or be empty)")
     p.add_argument("--scheme", help="label scheme JSON file (default: the news scheme)")
     p.add_argument("--name", help="corpus name (default: the folder name)")
+    p.add_argument(
+        "--git", action="store_true",
+        help="also make it a git repository for a team (.gitignore, first commit); needs git",
+    )
     p.set_defaults(func=run)
 
 
@@ -40,14 +50,40 @@ def run(args: argparse.Namespace) -> int:
         replace_hint="choose a new or empty folder",
         parents_must_exist=False,
     )
+    if args.git:
+        # Before anything is created: no git, or no identity to commit with, leaves nothing behind.
+        _git_ready(real)
     made = _first_missing(real)
     try:
         corpus = Corpus.create(args.corpus, name=args.name, scheme=scheme)
+        guidelines = write_starting_guidelines(corpus.root, corpus.scheme)
+        # Files that belong in the first commit are written above this line.
+        git_messages = _init_git(corpus.root) if args.git else []
     except BaseException:
         _remove_half_corpus(real, made)
         raise
     info(f"created corpus {corpus.manifest.name!r} in {corpus.root} with the {corpus.scheme.name!r} scheme")
+    info(f"wrote starting guidelines to {guidelines}: edit them for your team (the app shows them)")
+    for line in git_messages:
+        info(line)
     return 0
+
+
+def _git_ready(real: Path) -> None:
+    existing = next((p for p in (real, *real.parents) if p.is_dir()), Path.cwd())
+    try:
+        check_ready(real, cwd=existing)
+    except SyncError as exc:
+        raise UsageError(str(exc), exc.path) from exc
+
+
+def _init_git(root: Path) -> list[str]:
+    try:
+        return init_repository(root)
+    except SyncError as exc:
+        if exc.usage:
+            raise UsageError(str(exc), exc.path) from exc
+        raise
 
 
 def _first_missing(folder: Path) -> Path | None:

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Iterator
 from annotator.commands.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    MAX_JOBS,
     UsageError,
+    add_jobs_option,
     error,
     info,
     int_in_range,
@@ -20,10 +22,6 @@ from annotator.commands.common import (
 from annotator.model import is_valid_name
 from annotator.suggest import SOURCES, normalise_only, suggest_corpus
 from annotator.suggest.runner import DocOutcome
-
-#: More worker processes than this only waits on memory and the disk; a typo such as
-#: ``--jobs 99999999999999999999`` must be an error, not a fork bomb.
-MAX_JOBS = max(64, 4 * (os.cpu_count() or 1))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,10 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"comma-separated sources to suggest (default: all): {','.join(SOURCES)}; "
         "title, byline and date bring their article with them",
     )
-    p.add_argument(
-        "--jobs", type=int, default=None, metavar="N",
-        help=f"worker processes, 1 to {MAX_JOBS} (default: the number of CPUs)",
-    )
+    add_jobs_option(p, "the number of CPUs")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     p.set_defaults(func=run)
 

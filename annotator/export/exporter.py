@@ -19,14 +19,14 @@ import orjson
 from annotator import __version__
 from annotator.corpus import Corpus
 from annotator.export.base import NO_SPLIT, Writer
-from annotator.export.benchmark import has_html
 from annotator.export.card import CARD_NAME, dataset_card
 from annotator.export.conll import ConllWriter
 from annotator.export.manifest import MANIFEST_NAME, DocSummary, ExportManifest, Tally
 from annotator.export.output import FileInfo, staged_folder, write_file
-from annotator.export.records import build_record, entity_labels
-from annotator.export.selection import Left, Taken, select_documents
-from annotator.export.splits import assign_splits, site_of
+from annotator.export.prepare import Job, prepare_documents
+from annotator.export.records import entity_labels
+from annotator.export.selection import Left
+from annotator.export.splits import assign_splits
 from annotator.loading import gc_paused
 from annotator.model import GOLD, STATUSES, is_valid_name, utc_now
 
@@ -72,6 +72,8 @@ class ExportOptions:
     layers: tuple[str, ...] = ("entity",)
     tokenizer: str = "default"
     conll_text: str = "document"
+    #: Worker processes for reading and checking (None: the cores, for large exports).
+    jobs: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -232,43 +234,31 @@ def export_corpus(
             # waits in the spool until every site is known.
             spool = spool_path.open("wb", buffering=SPOOL_BUFFER) if options.splits else None
             doc_ids = corpus.doc_ids()
-            chosen = select_documents(
-                corpus, options.source, options.statuses, options.allow_incomplete, doc_ids
+            job = Job(
+                str(corpus.root),
+                options.source,
+                options.statuses,
+                options.allow_incomplete,
+                options.format == "extraction-benchmark",
+                entity_names,
             )
-            benchmark = options.format == "extraction-benchmark"
+            prepared = prepare_documents(job, corpus, doc_ids, options.jobs)
             # Each document's parsed file and record are dropped once written and make no
             # reference cycles: the collector would only walk them again (see gc_paused).
             with gc_paused():
-                for item in progress(chosen, total=len(doc_ids), desc="export"):
-                    if benchmark and isinstance(item, Taken) and not has_html(corpus, item.doc_id):
-                        item = Left(
-                            item.doc_id,
-                            "no-html",
-                            "no original HTML kept (imported from text or jsonl without html): "
-                            "nothing for an extractor to run on",
-                        )
+                for item in progress(prepared, total=len(doc_ids), desc="export"):
                     if isinstance(item, Left):
                         excluded.append(item)
                         if on_left:
                             on_left(item)
                         continue
-                    record = build_record(
-                        item.doc_id,
-                        item.text,
-                        item.url,
-                        item.annotation,
-                        options.source,
-                        entity_names,
-                    )
-                    summaries.append(
-                        DocSummary(item.doc_id, site_of(item.url, item.doc_id), record)
-                    )
+                    summaries.append(item.summary)
                     if item.notes:
-                        incomplete.append({"id": item.doc_id, "reasons": item.notes})
+                        incomplete.append({"id": item.summary.doc_id, "reasons": item.notes})
                     if spool is None:
-                        writer.write(record)
+                        writer.write_serialized(item.line, None)
                     else:
-                        spool.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+                        spool.write(item.line)
             assignment = _assign(options, summaries)
             if spool is not None:
                 spool.close()

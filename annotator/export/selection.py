@@ -13,7 +13,7 @@ trusted.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -58,9 +58,12 @@ def select_documents(
     statuses: tuple[str, ...] = ("done",),
     allow_incomplete: bool = False,
     doc_ids: list[str] | None = None,
+    annotated: Container[str] | None = None,
 ) -> Iterator[Taken | Left]:
-    """One :class:`Taken` or :class:`Left` per document of the corpus, in id order."""
-    annotated = corpus.annotated_ids(source)
+    """One :class:`Taken` or :class:`Left` per document of the corpus (or of ``doc_ids``),
+    in that order. ``annotated``: the ids the source has a file for, when already listed."""
+    if annotated is None:
+        annotated = corpus.annotated_ids(source)
     # Plain string paths: this loop runs once per document of large corpora, and pathlib
     # objects cost more than the reads. Errors go back through the Corpus methods, whose
     # messages name the file and the problem.

@@ -113,9 +113,10 @@ def start_window(
 ) -> MainWindow:
     """Open the corpus, take the annotator's lock, restore unsaved work, build the window.
 
-    The document open when the last session ended is opened again: the one whose crash
-    journal is the newest (its restore is an undoable edit, see ``DocumentSession.open``),
-    else the one remembered. A corpus that cannot be written (read-only disk or folder)
+    The first document: the one whose crash journal is the newest (its restore is an
+    undoable edit, see ``DocumentSession.open``), else the next unfinished one of the
+    annotator's queue in ``assignments.json``, else the one open when the last session
+    ended (remembered), else the first of the corpus. A corpus that cannot be written (read-only disk or folder)
     opens read-only, saying so. Raises :class:`LockedError` when another window or process
     holds the lock, and :class:`CorpusError` for a corpus that cannot be opened.
     """
@@ -137,7 +138,8 @@ def start_window(
                 f"since {previous.get('since')}) did not close properly"
             )
         pending = [d for d in pending_journals(corpus, annotator) if corpus.has_document(d)]
-        start_doc = pending[0] if pending else remembered_document(corpus, annotator)
+        # Unsaved work wins over the queue; the queue over the document remembered.
+        start_doc = pending[0] if pending else None
         # The document opened first restores its own journal, undoably; the others now.
         recoveries = recover_journals(corpus, annotator, skip=pending[:1])
         window = MainWindow(
@@ -148,6 +150,7 @@ def start_window(
             unclean_end=unclean,
             autosave_ms=autosave_ms,
             start_doc=start_doc,
+            last_doc=remembered_document(corpus, annotator),
         )
         window.documentOpened.connect(lambda doc_id: remember_document(corpus, annotator, doc_id))
         if window.session is not None:
@@ -170,7 +173,7 @@ def _read_only_window(corpus: Corpus, annotator: str, exc: OSError, autosave_ms:
         annotator,
         notes=[f"Opened read-only: {reason}; nothing can be changed or saved"],
         autosave_ms=autosave_ms,
-        start_doc=remembered_document(corpus, annotator),
+        last_doc=remembered_document(corpus, annotator),
         session_factory=open_read_only,
     )
 

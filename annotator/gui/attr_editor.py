@@ -7,7 +7,9 @@ date and email -> line edit that turns red while the value is invalid
 changes; a combo's value when it is picked. So what is typed reaches the session, and its
 journal, without Enter: a crash loses at most the last fraction of a second of typing. The
 commits of one field in a row are one undo step (the session merges them). An invalid value
-is still kept, so nothing typed is lost, and "done" then lists it as a problem.
+is still kept, so nothing typed is lost, and "done" then lists it as a problem. An
+attribute's ``description`` from the scheme is the tooltip of its field and name, and a
+muted line under the field.
 
 When a value is chosen in a combo box or Enter is pressed in a field, :attr:`done` asks the
 window to give the focus back to the text: a combo box left focused took the next keys
@@ -213,7 +215,17 @@ class AttributeEditor(QWidget):
             widget.setObjectName(f"attr_{attr.name}")
             widget.setToolTip(attr.description or attr.type)
             self.fields[attr.name] = widget
-            self._layout.addRow(attr.name + (" *" if attr.required else ""), widget)
+            name = QLabel(attr.name + (" *" if attr.required else ""), self)
+            name.setToolTip(attr.description or attr.type)
+            name.setBuddy(widget)
+            self._layout.addRow(name, widget)
+            if attr.description:
+                # Said once under the field, muted: what the value means, without a hover.
+                note = QLabel(attr.description, self)
+                note.setObjectName(f"attr_{attr.name}_description")
+                note.setWordWrap(True)
+                note.setStyleSheet("color: gray")
+                self._layout.addRow(note)
 
     def _mark_valid(self, attr: AttributeDef, widget: QLineEdit) -> bool:
         value = parse_value(attr, widget.text())

@@ -3,6 +3,10 @@
 It only tells which document the user picked (:attr:`DocumentBrowser.documentChosen`);
 opening it is :class:`~annotator.gui.navigation.DocumentNavigator`'s job. Rows selected by
 the program (the open document) and rows shown by a new filter are not picks.
+
+An annotator with a queue in ``CORPUS/assignments.json`` gets a third filter, "My queue"
+(the default: only their documents, in working order) or "All documents"; without a plan,
+or with no queue for them in it, the filter is hidden and the list is as it always was.
 """
 
 from __future__ import annotations
@@ -12,10 +16,29 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from annotator.corpus import Corpus
+from annotator.assign import load_assignments, queue_of
+from annotator.corpus import Corpus, CorpusError
 from annotator.gui.doc_list import STATUS_TEXT, DocumentFilter, DocumentListModel
 from annotator.gui.tables import configure_table
-from annotator.model import STATUSES
+from annotator.model import RESERVED_ANNOTATORS, STATUSES
+
+#: A problem with the plan is shown in the status bar: one line, this long at most.
+MAX_PROBLEM_CHARS = 300
+
+
+def load_queue(corpus: Corpus, annotator: str) -> tuple[list[str], str | None]:
+    """``annotator``'s queue from the corpus's plan, and the problem that kept it from being
+    used (one line naming the file), if any. A broken plan must not keep anyone from
+    working: they work without a queue until the lead fixes it."""
+    if annotator in RESERVED_ANNOTATORS:
+        return [], None  # gold (review mode) and suggestions have no queue
+    try:
+        return queue_of(load_assignments(corpus), annotator), None
+    except (CorpusError, OSError, ValueError) as exc:
+        problem = " ".join(str(exc).split())  # pydantic and orjson messages may hold newlines
+        if len(problem) > MAX_PROBLEM_CHARS:
+            problem = problem[: MAX_PROBLEM_CHARS - 1] + "…"
+        return [], f"Working without a queue: {problem}"
 
 
 class DocumentBrowser(QWidget):
@@ -30,6 +53,8 @@ class DocumentBrowser(QWidget):
         #: The open document, re-selected whenever a filter shows other rows.
         self.current: str | None = None
         self._switching = False
+        queue, self.queue_problem = load_queue(corpus, annotator)
+        self.model.set_queue(queue)
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("doc_filter")
@@ -43,6 +68,15 @@ class DocumentBrowser(QWidget):
         self.status_filter.currentIndexChanged.connect(
             lambda _i: self._filter(lambda: self.proxy.set_status(self.status_filter.currentData()))
         )
+        self.queue_filter = QComboBox(self)
+        self.queue_filter.setObjectName("queue_filter")
+        self.queue_filter.setToolTip("Your queue from assignments.json, in working order, or every document")
+        self.queue_filter.addItem(f"My queue ({len(self.model.queue)})", "queue")
+        self.queue_filter.addItem("All documents", "all")
+        self.queue_filter.currentIndexChanged.connect(
+            lambda _i: self._filter(lambda: self.proxy.set_queue_only(self.queue_filter.currentData() == "queue"))
+        )
+        self.queue_filter.setVisible(self.has_queue)
         self.table = QTableView(self)
         self.table.setObjectName("doc_table")
         self.table.setModel(self.proxy)
@@ -53,9 +87,26 @@ class DocumentBrowser(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         row = QHBoxLayout()
         row.addWidget(self.filter_edit, 1)
+        row.addWidget(self.queue_filter)
         row.addWidget(self.status_filter)
         layout.addLayout(row)
         layout.addWidget(self.table)
+        # The queue first; the combo box was built on "My queue" before it was connected.
+        if self.has_queue:
+            self._filter(lambda: self.proxy.set_queue_only(True))
+
+    @property
+    def has_queue(self) -> bool:
+        return bool(self.model.queue)
+
+    @property
+    def showing_queue(self) -> bool:
+        return self.proxy.queue_only
+
+    def show_queue(self, on: bool) -> None:
+        """Show only the queue (``on``) or every document; nothing without a queue."""
+        if self.has_queue:
+            self.queue_filter.setCurrentIndex(self.queue_filter.findData("queue" if on else "all"))
 
     def select(self, doc_id: str) -> None:
         """Show ``doc_id`` as the open document (selected, scrolled to), without picking it."""

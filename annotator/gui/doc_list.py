@@ -5,10 +5,15 @@ Opening a corpus of 100,000 documents must be instant, so the model starts from
 title, status and span count are read the first time the row is shown, and a background
 fill (a timer, a few hundred rows per tick) reads the rest: first the annotator's own files
 (for the status filter and the progress count), then the titles (for the text filter).
+
+An annotator with a queue in ``assignments.json`` (issue 13) sees it first:
+:class:`DocumentFilter` can show only the queue, in the queue's working order (a sort by
+queue position over the queue's rows only; the whole corpus keeps the source order).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -61,6 +66,15 @@ class DocumentListModel(QAbstractTableModel):
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._fill_some)
+        #: The annotator's queue in working order (empty: no queue), and each one's place.
+        self.queue: list[str] = []
+        self.queue_pos: dict[str, int] = {}
+
+    def set_queue(self, queue: Sequence[str]) -> None:
+        """The annotator's queue; documents the corpus does not have are left out."""
+        self.queue = [d for d in dict.fromkeys(queue) if d in self.row_of]
+        self.queue_pos = {d: i for i, d in enumerate(self.queue)}
+        self.progressChanged.emit()
 
     # ---- reading
 
@@ -184,6 +198,15 @@ class DocumentListModel(QAbstractTableModel):
                 counts["todo"] -= 1
         return counts
 
+    def queue_done(self) -> int:
+        """Documents of the queue done (like :meth:`counts`, files not read yet are not)."""
+        done = 0
+        for doc_id in self.queue:
+            info = self._info.get(doc_id)
+            if info is not None and doc_id in self._status_read and info.status == "done":
+                done += 1
+        return done
+
     # ---- Qt model
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -223,12 +246,26 @@ class DocumentListModel(QAbstractTableModel):
 
 
 class DocumentFilter(QSortFilterProxyModel):
-    """Filter by this annotator's status and by text in the id or (once read) the title."""
+    """Filter by this annotator's status and by text in the id or (once read) the title;
+    optionally only the annotator's queue, in queue order."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._status: str | None = None
         self._text = ""
+        self._queue_only = False
+
+    @property
+    def queue_only(self) -> bool:
+        return self._queue_only
+
+    def set_queue_only(self, on: bool) -> None:
+        self.beginFilterChange()
+        self._queue_only = on
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        # The queue is shown in working order (sorted by queue position, see lessThan); the
+        # whole corpus in the source's order (column -1: no sort, nothing compared).
+        self.sort(0 if on else -1)
 
     def set_status(self, status: str | None) -> None:
         self.beginFilterChange()
@@ -244,6 +281,8 @@ class DocumentFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, DocumentListModel)
         doc_id = model.ids[row]
+        if self._queue_only and doc_id not in model.queue_pos:
+            return False
         if self._status is not None and model.info(doc_id, title=False).status != self._status:
             return False
         if self._text:
@@ -252,3 +291,10 @@ class DocumentFilter(QSortFilterProxyModel):
             title = model.title_loaded(doc_id) or ""
             return self._text in doc_id.casefold() or self._text in title.casefold()
         return True
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        # Sorting runs only while the queue is shown (set_queue_only): queue positions.
+        model = self.sourceModel()
+        assert isinstance(model, DocumentListModel)
+        pos = model.queue_pos
+        return pos.get(model.ids[left.row()], -1) < pos.get(model.ids[right.row()], -1)

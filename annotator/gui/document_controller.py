@@ -74,7 +74,11 @@ class DocumentController(QObject):
         return True
 
     def done_and_next(self) -> None:
-        """Ctrl+Return: done, then the next document in the list that is not done yet."""
-        if self.set_status("done"):
-            model = self.navigator.browser.model
-            self.navigator.step_document(1, lambda d: model.info(d, title=False).status != "done")
+        """Ctrl+Return: done, then the next document not done yet: the queue's, for an
+        annotator with a queue (whatever the list shows), else the list's."""
+        if not self.set_status("done"):
+            return
+        if self.navigator.browser.has_queue:
+            self.navigator.next_in_queue()
+        else:
+            self.navigator.step_document(1, lambda d: self.navigator.status_of(d) != "done")

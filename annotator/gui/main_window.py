@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.corpus import AnnotatorLock, Corpus
 from annotator.edits import Change
 from annotator.gui.actions import ActionRegistry
+from annotator.gui.activity import ActivityTracker
 from annotator.gui.attr_editor import AttributeEditor
 from annotator.gui.attribute_keys import ChoiceKeys
 from annotator.gui.doc_browser import DocumentBrowser
@@ -36,6 +37,7 @@ from annotator.gui.doc_panel import DocumentPanel
 from annotator.gui.document_controller import DocumentController
 from annotator.gui.editor import DocumentEditor, Edit
 from annotator.gui.find_bar import FindBar
+from annotator.gui.guidelines_dock import GuidelinesController
 from annotator.gui.marking import MarkingController
 from annotator.gui.navigation import DocumentNavigator, SessionFactory
 from annotator.gui.palette import LabelPalette
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         unclean_end: str | None = None,
         autosave_ms: int = AUTOSAVE_MS,
         start_doc: str | None = None,
+        last_doc: str | None = None,
         session_factory: SessionFactory | None = None,
     ) -> None:
         super().__init__()
@@ -110,6 +113,8 @@ class MainWindow(QMainWindow):
             # Through the window at each conflict, so a test can answer in the user's place.
             ask=lambda path: self.ask_conflict(path),
         )
+        # Active seconds on the open document, written with it (time_spent_s).
+        self.activity = ActivityTracker(self, self.persistence)
         self.navigator = DocumentNavigator(
             self.editor, self.browser, corpus=corpus, annotator=annotator,
             # Review mode opens gold through its own factory (gold starts from the agreement).
@@ -121,6 +126,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentController(self.editor, self.navigator, self)
         self.view_controls = ViewController(self.view, self.find_bar, self.statusBar(), self)
         self.side_panels = SidePanels(self, self.view)
+        self.guidelines = GuidelinesController(corpus.root, self.editor, self.view, self.message, self)
         self.suggestion_cursor = self.suggestions.cursor
 
         self._build_actions()
@@ -128,9 +134,8 @@ class MainWindow(QMainWindow):
         self._connect()
 
         self.doc_model.start_fill()
-        first = start_doc if start_doc in self.doc_model.row_of else None
-        if first is None and self.doc_model.ids:
-            first = self.doc_model.ids[0]
+        # start_doc (explicit) wins, then the annotator's queue, then last_doc, then the first.
+        first = self.navigator.first_document(start_doc, last_doc)
         if first is not None:
             self.open_document(first)
         # The document opened first restored its own journal (undoably): part of the report.
@@ -202,6 +207,7 @@ class MainWindow(QMainWindow):
         self.navigator.add_actions(self.registry)
         self.view_controls.add_actions(self.registry, self.corpus.scheme)
         self.side_panels.add_actions(self.registry)
+        self.guidelines.add_actions(self.registry)
         a("Go to the text", ["Ctrl+J"], self.view.setFocus, "Focus")
         a("Go to the document filter", ["Ctrl+L"], self.browser.focus_filter, "Focus")
         a("Go to the span list", ["Ctrl+K"], self.span_table.setFocus, "Focus")
@@ -214,7 +220,8 @@ class MainWindow(QMainWindow):
         self.redo_action = self.editor.redo_action
         self.layer_actions = self.view_controls.layer_actions
         self.palette = LabelPalette(
-            list(self.label_actions.values()), list(self.layer_actions.values()), self
+            self.label_actions, list(self.layer_actions.values()), self,
+            scheme=self.corpus.scheme, guidelines=self.guidelines.tooltip_html,
         )
 
     def _build_docks(self) -> None:
@@ -227,12 +234,16 @@ class MainWindow(QMainWindow):
         self.preview_dock = self._dock("Clean text", self.preview, right)
         # The clean text shares a tab with the document panel: both are read now and then.
         self.tabifyDockWidget(self.doc_dock, self.preview_dock)
+        # The guidelines too: read now and then, brought forward by Ctrl+G or Shift+F1.
+        self.guidelines_dock = self._dock("Guidelines", self.guidelines.panel, right)
+        self.tabifyDockWidget(self.preview_dock, self.guidelines_dock)
+        self.guidelines.attach(self.guidelines_dock)
         self.doc_dock.raise_()
         docks = (self.docs_dock, self.palette_dock, self.spans_dock, self.attrs_dock,
                  self.doc_dock, self.preview_dock)
         # Narrow enough for a laptop; SidePanels shrinks them further when the window is
         # small, so the text keeps most of the width.
-        self.side_panels.set_minimum_widths(list(docks))
+        self.side_panels.set_minimum_widths([*docks, self.guidelines_dock])
         self.resizeDocks([self.docs_dock, self.palette_dock], [300, 340], Qt.Orientation.Horizontal)
         self.registry.build_menus(self.menuBar(), {"View": [d.toggleViewAction() for d in docks]})
 

@@ -6,6 +6,10 @@ A document left keeps its undo history for the rest of the app session: its save
 the document is opened again, unless the file or the text changed on disk meanwhile (someone
 else wrote it, or it was reloaded): then its history would undo into a state nobody saved, so
 it is dropped and the file opened afresh.
+
+An annotator with a queue in ``assignments.json`` (issue 13) starts on its next unfinished
+document (:meth:`DocumentNavigator.first_document`), and "done, then next" follows the queue
+(:meth:`DocumentNavigator.next_in_queue`) whatever the list shows.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
+from annotator.assign import next_unfinished
 from annotator.corpus import Corpus, CorpusError
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.doc_browser import DocumentBrowser
@@ -59,6 +64,57 @@ class DocumentNavigator(QObject):
     def add_actions(self, registry: ActionRegistry) -> None:
         registry.add("Next document", ["Ctrl+PgDown"], lambda: self.step_document(1), "Document")
         registry.add("Previous document", ["Ctrl+PgUp"], lambda: self.step_document(-1), "Document")
+        registry.add("Document list: my queue or all documents", ["Ctrl+Shift+L"], self.toggle_queue, "Document")
+
+    # ------------------------------------------------------------------ the queue
+
+    def status_of(self, doc_id: str) -> str:
+        """This annotator's status of ``doc_id`` (the list's, read once, kept up to date)."""
+        return self.browser.model.info(doc_id, title=False).status
+
+    def first_document(self, start_doc: str | None, last_doc: str | None) -> str | None:
+        """The document to open at start: ``start_doc`` if the corpus has it (an explicit
+        choice: a crash journal to restore, review mode's pick), else the queue's next
+        unfinished document, else ``last_doc`` (the one open last time), else the first.
+        Reports a plan that cannot be used, and a queue all done."""
+        model = self.browser.model
+        if self.browser.queue_problem:
+            self.message(self.browser.queue_problem, error=True)
+        first = start_doc if start_doc in model.row_of else None
+        if first is None and model.queue:
+            first = next_unfinished(model.queue, self.status_of)
+            if first is None:
+                self.message(f"Your queue is finished: all {len(model.queue)} documents assigned to you are done")
+        if first is None:
+            first = last_doc if last_doc in model.row_of else None
+        if first is None and model.ids:
+            first = model.ids[0]
+        if first is not None and first not in model.queue_pos:
+            # Opened outside the queue: the list shows where it is.
+            self.browser.show_queue(False)
+        return first
+
+    def next_in_queue(self) -> bool:
+        """Open the queue's next unfinished document after the open one (wrapping round to
+        the ones passed over); when every other one is done, say so and stay. False when
+        nothing was opened."""
+        model = self.browser.model
+        session = self.editor.session
+        current = session.doc_id if session is not None else None
+        doc_id = next_unfinished(model.queue, self.status_of, after=current)
+        if doc_id is None:
+            # Staying put, yet the work is finished: saved now, as leaving would have.
+            self.flush()
+            self.message(f"Your queue is finished: all {len(model.queue)} documents assigned to you are done")
+            return False
+        return self.open_document(doc_id)
+
+    def toggle_queue(self) -> None:
+        """Ctrl+Shift+L: the list shows the queue, or every document."""
+        if not self.browser.has_queue:
+            self.message(self.browser.queue_problem or "You have no queue in this corpus: the list shows every document")
+            return
+        self.browser.show_queue(not self.browser.showing_queue)
 
     def open_document(self, doc_id: str) -> bool:
         """Save the open document, then open ``doc_id``; False if it could not be opened."""
@@ -142,4 +198,5 @@ class DocumentNavigator(QObject):
         model = self.browser.model
         counts = model.counts()
         more = "" if model.statuses_complete else " (counting…)"
-        self.progress_label.setText(f"done {counts['done']}/{len(model.ids)}{more}")
+        queue = f"queue {model.queue_done()}/{len(model.queue)} · " if model.queue else ""
+        self.progress_label.setText(f"{queue}done {counts['done']}/{len(model.ids)}{more}")

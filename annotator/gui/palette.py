@@ -6,16 +6,25 @@ live on the actions, so the palette, the menus and the shortcuts help always agr
 Right after a span with a choice attribute is marked, the palette also lists that
 attribute's values numbered 1..9 (:meth:`LabelPalette.show_choices`): the digit keys set it
 while the list is shown (:mod:`annotator.gui.attribute_keys`).
+
+Hovering a label's button shows its name, key and ``description`` from the scheme, and the
+first lines of its section of the corpus's guidelines (``guidelines``: a function giving
+that part of the tooltip as HTML, read when the tooltip opens, so an edited guide shows).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap, QTextDocument
 from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from annotator.model import LabelDef, LabelScheme
+
+#: A label's name -> the guidelines part of its tooltip (HTML; "" for none).
+GuidelinesTip = Callable[[str], str]
 
 
 def swatch(color: str, size: int = 14) -> QIcon:
@@ -25,20 +34,63 @@ def swatch(color: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
+def label_tooltip(label: LabelDef, action: QAction, guidelines: str = "") -> str:
+    """A label button's tooltip (HTML): name and key, the scheme's description, what the
+    key does, then ``guidelines`` (the first lines of the label's section)."""
+    keys = ", ".join(k.toString() for k in action.shortcuts())
+    head = f"<b>{html.escape(label.name)}</b>" + (f" ({html.escape(keys)})" if keys else "")
+    if label.description:
+        head += f": {html.escape(label.description)}"
+    usage = (
+        "<p style='color: gray'>Key: mark the selection (from the set mark, Ctrl+Space, when "
+        "one is set), or relabel the current span. Shift+key: whole lines.</p>"
+    )
+    return f"<p>{head}</p>{usage}{guidelines}"
+
+
+class _LabelButton(QToolButton):
+    """A label's button: its tooltip is composed when it opens (the guide may change)."""
+
+    def __init__(self, label: LabelDef, guidelines: GuidelinesTip | None, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.label = label
+        self.guidelines = guidelines
+
+    def tooltip_html(self) -> str:
+        action = self.defaultAction()
+        tip = self.guidelines(self.label.name) if self.guidelines is not None else ""
+        return label_tooltip(self.label, action, tip) if action is not None else ""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self.setToolTip(self.tooltip_html())
+        return super().event(event)
+
+
 class LabelPalette(QWidget):
     def __init__(
         self,
-        label_actions: Sequence[QAction],
+        label_actions: Mapping[str, QAction],
         layer_actions: Sequence[QAction],
         parent: QWidget | None = None,
+        *,
+        scheme: LabelScheme | None = None,
+        guidelines: GuidelinesTip | None = None,
     ) -> None:
+        """``label_actions``: each label's marking action, by label name; with ``scheme``,
+        its buttons' tooltips tell the label's description and ``guidelines``."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         grid = QGridLayout()
         columns = 2
-        for i, action in enumerate(label_actions):
-            grid.addWidget(self._button(action), i // columns, i % columns)
+        #: Label name -> its button.
+        self.label_buttons: dict[str, QToolButton] = {}
+        for i, (name, action) in enumerate(label_actions.items()):
+            definition = scheme.label(name) if scheme is not None else None
+            button = self._button(action, _LabelButton(definition, guidelines, self) if definition else None)
+            self.label_buttons[name] = button
+            grid.addWidget(button, i // columns, i % columns)
         layout.addLayout(grid)
         #: The numbered values of the choice the digit keys set (hidden while none applies).
         self.choices = QLabel(self)
@@ -86,8 +138,8 @@ class LabelPalette(QWidget):
         doc.setHtml(self.choices.text())
         return doc.toPlainText()
 
-    def _button(self, action: QAction) -> QToolButton:
-        button = QToolButton(self)
+    def _button(self, action: QAction, button: QToolButton | None = None) -> QToolButton:
+        button = button or QToolButton(self)
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setSizePolicy(button.sizePolicy().horizontalPolicy().Expanding, button.sizePolicy().verticalPolicy())

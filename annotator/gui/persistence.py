@@ -10,6 +10,7 @@ It also owns the title bar, because the title says whether the document is saved
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -25,6 +26,8 @@ RETRY_MS = 5_000
 
 #: Asks what to do about a file changed on disk (its path): "reload" or "keep".
 AskConflict = Callable[[str], str]
+#: Adds to the open session what belongs in its next save (the active time counted since).
+BeforeSave = Callable[[DocumentSession], None]
 
 
 def ask_conflict_dialog(parent: QWidget, path: str) -> str:
@@ -69,6 +72,9 @@ class PersistenceController(QObject):
         #: Set while the window closes: a late watcher or focus check must not reload then.
         self.closing = False
         self._resolving = False
+        #: Called with the open session right before each save (the autosave, Ctrl+S, and
+        #: the flush before a switch or quit): the activity tracker hands its seconds over.
+        self.before_save: list[BeforeSave] = []
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(autosave_ms)
@@ -123,6 +129,9 @@ class PersistenceController(QObject):
         self.editor.attr_editor.commit_pending()
         self._autosave.stop()  # the commit restarted it
         session = self.editor.session
+        if session is not None:
+            for hook in self.before_save:
+                hook(session)
         if session is None or session.read_only:
             return True
         try:
@@ -161,7 +170,7 @@ class PersistenceController(QObject):
             self._resolving = False
         try:
             if choice == "reload":
-                new, kept = reload_session(session)
+                new, kept = self._reload(session)
                 self.editor.show_session(new)
                 self.message(
                     f"Reloaded {session.doc_id} from disk"
@@ -188,7 +197,7 @@ class PersistenceController(QObject):
             self.resolve_conflict()
             return
         try:
-            new, _ = reload_session(session)
+            new, _ = self._reload(session)
         except (CorpusError, OSError) as exc:
             self.message(str(exc), error=True)
             return
@@ -200,7 +209,7 @@ class PersistenceController(QObject):
         if session is None:
             return
         try:
-            new, kept = reload_session(session)
+            new, kept = self._reload(session)
         except (CorpusError, OSError) as exc:  # nothing was thrown away: the session stays
             self.message(str(exc), error=True)
             return
@@ -208,6 +217,13 @@ class PersistenceController(QObject):
         self.message(
             f"Reloaded {session.doc_id}" + (f"; your unsaved version is kept in {kept}" if kept else "")
         )
+
+    def _reload(self, session: DocumentSession) -> tuple[DocumentSession, Path | None]:
+        """:func:`reload_session`, keeping the active seconds not yet written: time spent on
+        the document stays the annotator's whichever version of the file wins."""
+        new, kept = reload_session(session)
+        new.add_active_seconds(session.unsaved_seconds)
+        return new, kept
 
     def quit(self) -> bool:
         """The window closes: save (or have the user accept the journal), release everything.

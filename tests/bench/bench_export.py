@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotator.corpus import Corpus, dump_json  # noqa: E402
 from annotator.export import ExportOptions, export_corpus  # noqa: E402
+from annotator.export.prepare import default_jobs  # noqa: E402
 from annotator.export.splits import parse_split_spec  # noqa: E402
 from annotator.model import Annotation, DocumentMeta, Span  # noqa: E402
 from annotator.rules import sha256_text  # noqa: E402
@@ -171,13 +172,16 @@ def main() -> None:
         out_bytes = sum(p.stat().st_size for p in sizing.iterdir())
         shutil.rmtree(sizing)
 
-        def export(splits: str | None) -> Callable[[], object]:
+        def export(splits: str | None, jobs: int | None = None) -> Callable[[], object]:
             def run() -> object:
                 out = work / f"out{next(runs)}"
                 result = export_corpus(
                     corpus,
                     ExportOptions(
-                        "jsonl", out, splits=parse_split_spec(splits) if splits else None
+                        "jsonl",
+                        out,
+                        splits=parse_split_spec(splits) if splits else None,
+                        jobs=jobs,
                     ),
                 )
                 assert result.exported == args.docs, result.excluded[:3]
@@ -186,12 +190,13 @@ def main() -> None:
 
             return run
 
-        base, parsed, api, least, plain, split = timed_rounds(
+        base, parsed, api, least, single, plain, split = timed_rounds(
             [
                 lambda: read_bytes(corpus),
                 lambda: read_parsed(corpus),
                 lambda: read_corpus_api(corpus),
                 lambda: floor(corpus, out_bytes, work / "floor.out"),
+                export(None, jobs=1),
                 export(None),
                 export("train=0.8,dev=0.1,test=0.1"),
             ],
@@ -202,7 +207,8 @@ def main() -> None:
             ("read + parse into objects", parsed),
             ("read via Corpus (load_annotation checks)", api),
             (f"floor: read + write {out_bytes / 1e6:.0f} MB + fsync", least),
-            ("export jsonl", plain),
+            ("export jsonl, one process (--jobs 1)", single),
+            (f"export jsonl ({default_jobs()} processes)", plain),
             ("export jsonl, split train/dev/test", split),
         ]
         print(f"\n{args.docs} documents, median of {args.repeat} runs, cores: {os.cpu_count()}\n")

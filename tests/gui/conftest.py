@@ -37,6 +37,15 @@ def isolated_settings(tmp_path: Path) -> Iterator[Path]:
     yield folder
 
 
+@pytest.fixture(autouse=True)
+def frozen_activity_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The active-time clock stands still unless a test moves it: a test that happens to run
+    for a second must not write ``time_spent_s`` (or a file for a page it only opened)."""
+    from annotator.gui import activity
+
+    monkeypatch.setattr(activity, "CLOCK", lambda: 1000.0)
+
+
 def seed_text() -> str:
     return unicodedata.normalize("NFC", SEED_PATH.read_text("utf-8"))
 

@@ -28,6 +28,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from annotator.assign import plan, save_assignments
 from annotator.corpus import Corpus
 from annotator.edits import make_span
 from annotator.gui import review_start
@@ -106,6 +107,7 @@ SHORTCUT_TESTS: dict[str, str] = {
     "Ctrl+Enter": "test_ctrl_enter_marks_done_and_opens_the_next_document",
     "Ctrl+PgDown": "test_next_and_previous_document",
     "Ctrl+PgUp": "test_next_and_previous_document",
+    "Ctrl+Shift+L": "test_ctrl_shift_l_shows_the_queue_or_every_document",
     # View.
     "Ctrl+F": "test_find_keys",
     "Find": "test_find_keys",
@@ -117,12 +119,14 @@ SHORTCUT_TESTS: dict[str, str] = {
     "Ctrl+0": "test_zoom_keys",
     **{f"Ctrl+Alt+{i}": "test_layer_keys" for i in range(1, 4)},
     "Ctrl+B": "test_side_panels_key",
+    "Ctrl+G": "test_guidelines_keys",
     # Focus and help.
     "Ctrl+J": "test_focus_keys",
     "Ctrl+L": "test_focus_keys",
     "Ctrl+K": "test_focus_keys",
     "F1": "test_help_keys",
     "?": "test_help_keys",
+    "Shift+F1": "test_guidelines_keys",
     # Review mode (two annotators: alice 1, bob 2).
     "N": "test_review_disagreement_and_side_keys",
     "J": "test_review_disagreement_and_side_keys",
@@ -702,6 +706,27 @@ def test_next_and_previous_document(
     assert window.session.doc_id == "a"
 
 
+def test_ctrl_shift_l_shows_the_queue_or_every_document(
+    qtbot: QtBot, open_window: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    """With a queue in assignments.json the list shows it; Ctrl+Shift+L: every document, and back."""
+    root = small_corpus(tmp_path, {"a": "first", "b": "second", "c": "third"})
+    assignments = plan(["c", "a"], ["tester"], overlap=0.0, seed=1).assignments
+    save_assignments(Corpus.open(root), assignments)
+    window = open_window(root, autosave_ms=NO_AUTOSAVE_MS)
+    queue = assignments.annotators["tester"]
+
+    def shown() -> list[str]:
+        return [window.browser.doc_at(r) for r in range(window.doc_proxy.rowCount())]
+
+    assert shown() == queue and sorted(queue) == ["a", "c"]
+    press(qtbot, "Ctrl+Shift+L")
+    assert shown() == ["a", "b", "c"]
+    assert window.browser.queue_filter.currentText() == "All documents"
+    press(qtbot, "Ctrl+Shift+L")
+    assert shown() == queue
+
+
 # ---------------------------------------------------------------------- view
 
 
@@ -816,6 +841,25 @@ def test_help_keys(qtbot: QtBot, one_doc: Callable[[str], tuple[MainWindow, Path
         assert dialog.windowTitle() == "Keyboard shortcuts"
         dialog.close()
         window.view.setFocus()
+
+
+def test_guidelines_keys(qtbot: QtBot, tmp_path: Path, open_window: Callable[..., MainWindow]) -> None:
+    """Ctrl+G shows and hides the Guidelines dock; Shift+F1 shows the current span's label's
+    section (its heading selected)."""
+    root = small_corpus(tmp_path, {"d": "Kim met Lee in Seoul"})
+    (root / "guidelines.md").write_text("### PER\n\nPersons.\n\n### LOC\n\nPlaces.\n", "utf-8")
+    window = open_window(root, autosave_ms=NO_AUTOSAVE_MS)
+    dock = window.guidelines_dock
+    assert not on_screen(dock)
+    press(qtbot, "Ctrl+G")
+    qtbot.waitUntil(lambda: on_screen(dock))
+    press(qtbot, "Ctrl+G")
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    select(window, "Kim met Lee in Seoul", "Seoul")
+    press(qtbot, "L")
+    press(qtbot, "Shift+F1")
+    qtbot.waitUntil(lambda: on_screen(dock))
+    assert window.guidelines.panel.browser.textCursor().selectedText() == "LOC"
 
 
 # ---------------------------------------------------------------------- review mode
