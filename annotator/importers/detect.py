@@ -7,12 +7,15 @@ Detection, unless ``--from`` forces a format:
 - ``.json(.gz)``: the same on the file's first record (a list of tasks, one task, or JSON
   lines); a ``.json`` found in a folder that is no export is skipped (listed), one given by
   name is a problem;
-- ``NAME.txt`` with ``NAME.ann`` beside it is a brat pair (so is ``NAME.ann`` given alone).
+- ``NAME.txt`` with ``NAME.ann`` beside it is a brat pair (so is ``NAME.ann`` given alone);
+- ``.tsv``: WebAnno / INCEpTION TSV 3 when its first line says ``#FORMAT=WebAnno TSV``; any
+  other ``.tsv`` found in a folder is skipped (listed), one given by name is a problem.
 
 Foreign files are read whole here, so that every label is known (and checked against the
 scheme) before the first document is written. A whole JSON file may hold up to
 :data:`FILE_FACTOR` times ``--max-document-mb`` (a Label Studio export is one JSON document
-with every task in it); each JSON line, and each brat file, at most the document limit.
+with every task in it); each JSON line, each brat file and each TSV file at most the
+document limit.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import orjson
 
-from annotator.importers import brat, doccano, labelstudio
+from annotator.importers import brat, doccano, labelstudio, webanno
 from annotator.importers.foreign import (
     ForeignError,
     ForeignFile,
@@ -76,6 +79,8 @@ def plan(
                 out.problems.append((str(path), None, f"--from brat: no {ann.name} beside it"))
             else:
                 out.files.append(path)
+        elif low.endswith(webanno.SUFFIX):
+            _webanno(out, path, path in explicit, forced, limit)
         elif low.endswith(_JSON + _JSONL):
             _json_file(out, path, path in explicit, forced, limit, text_key, users)
         else:
@@ -98,13 +103,38 @@ def _brat(out: Plan, txt: Path, ann: Path, limit: int) -> None:
     out.files.append(txt)
 
 
+def _webanno(out: Plan, path: Path, explicit: bool, forced: str | None, limit: int) -> None:
+    if forced not in (None, "webanno"):
+        out.skipped.append((str(path), None, f"skipped: a .tsv file (--from {forced})"))
+        return
+    try:
+        data = read_document(path, limit)[0]
+    except InputFileError as exc:
+        out.problems.append((str(path), None, str(exc)))
+        return
+    if not webanno.is_webanno(data[:64]):
+        message = "not a WebAnno TSV 3 file (its first line is not '#FORMAT=WebAnno TSV 3.x')"
+        if explicit or forced == "webanno":
+            out.problems.append((str(path), 1, message))
+        else:
+            out.skipped.append((str(path), None, f"skipped: {message}"))
+        return
+    try:
+        document = webanno.parse(path, data)
+    except webanno.TsvError as exc:
+        out.problems.append((str(path), exc.line, str(exc)))
+        return
+    out.foreign[path] = ForeignFile(path, "webanno", [document])
+    out.files.append(path)
+
+
 def _json_file(
     out: Plan, path: Path, explicit: bool, forced: str | None, limit: int, text_key: str | None,
     users: labelstudio.Annotators,
 ) -> None:
     is_jsonl = path.name.lower().endswith(_JSONL)
     tool = forced if forced in ("doccano", "label-studio") else None
-    if forced == "jsonl" or forced == "brat":
+    if forced in ("jsonl", "brat", "webanno"):
         if is_jsonl:
             out.files.append(path)
         else:

@@ -1,6 +1,6 @@
 """What the importers of other tools' files share: their records, reading, and detection.
 
-Each tool's module (``doccano``, ``labelstudio``, ``brat``) turns a file into
+Each tool's module (``doccano``, ``labelstudio``, ``brat``, ``webanno``) turns a file into
 :class:`ForeignDocument` records: the text exactly as the tool counted its offsets (CRLF
 kept), and per annotator the spans with code-point offsets into that text and the tool's
 own label names. Nothing is mapped or normalised here: :mod:`labelmap` maps the labels
@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 #: The tools whose files ``annotator import`` reads, as ``--from`` spells them.
-TOOLS = ("doccano", "label-studio", "brat")
+TOOLS = ("doccano", "label-studio", "brat", "webanno")
 
 AttrValue = str | list[str] | None  # None: a brat attribute that is set without a value
 
