@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 from filelock import FileLock, Timeout
@@ -75,6 +75,9 @@ from annotator.loading import gc_paused, is_usable, rule_problems
 from annotator.model import GOLD, STATUSES, Annotation, DocumentMeta, is_valid_name, utc_now
 from annotator.rules import sha256_text
 
+if TYPE_CHECKING:
+    from annotator.importers.bodies import BodyAnnotator
+
 #: Annotator of imported spans when neither --annotator nor the line names one.
 DEFAULT_ANNOTATOR = "imported"
 
@@ -92,6 +95,7 @@ FORMATS: dict[str, str] = {
     ".json": "json",
     ".json.gz": "json",
     ".ann": "brat",
+    ".tsv": "webanno",  # WebAnno / INCEpTION TSV 3 (annotator/importers/webanno.py)
 }
 _KNOWN = ", ".join(FORMATS)
 
@@ -277,8 +281,11 @@ class Importer:
         source_format: str | None = None,
         label_map: Path | str | None = None,
         text_key: str | None = None,
+        bodies: BodyAnnotator | None = None,
     ) -> None:
         self.corpus = corpus
+        #: ``--bodies``: annotations aligned from gold article bodies (importers/bodies.py).
+        self.bodies = bodies
         self.report = ImportReport()
         self.total_units = 0
         if not max_document_mb > 0:  # also refuses NaN
@@ -433,7 +440,7 @@ class Importer:
                 else:
                     doc = self._read_file(path, kind or "txt")
                     if doc is not None:
-                        self._add(doc, [], ImportProblem(str(path), None, ""))
+                        self._add_page(doc, ImportProblem(str(path), None, ""))
                     yield str(path)
         finally:
             for held in self._locks.values():
@@ -635,7 +642,10 @@ class Importer:
         doc.extra = record.extra
         doc.html_meta = html_meta
         annotator = self.annotator or record.annotator or DEFAULT_ANNOTATOR
-        self._add(doc, [] if spans is None else [(annotator, record, spans)], where)
+        if spans is None:
+            self._add_page(doc, where)
+        else:
+            self._add(doc, [(annotator, record, spans)], where)
 
     def _import_foreign(self, path: Path) -> Iterator[str]:
         stem = file_stem(path)
@@ -679,6 +689,19 @@ class Importer:
         )
 
     # ---- writing
+
+    def _add_page(self, doc: _Doc, where: ImportProblem) -> None:
+        """:meth:`_add` a page that brings no annotation of its own: with ``--bodies``, the one
+        aligned from its gold body, checked and saved like any other."""
+        if self.bodies is None:
+            self._add(doc, [], where)
+            return
+        problems = len(self.report.problems)
+        self._add(doc, self.bodies.annotations(doc.wanted_id, doc.source, doc.text), where)
+        assert self._hashes is not None
+        # No problem reported: the annotation is in the corpus (written, or already there
+        # with the same spans when the page's text was).
+        self.bodies.placed(doc.source, self._hashes.get(sha256_text(doc.text)), len(self.report.problems) == problems)
 
     def _add(
         self,
