@@ -24,7 +24,14 @@ from typing import Any
 import orjson
 
 from annotator.conflicts import conflict_path
-from annotator.corpus import ABSENT, AnnotationFileError, Corpus, CorpusError, FileVersion
+from annotator.corpus import (
+    ABSENT,
+    AnnotationFileError,
+    Corpus,
+    CorpusError,
+    FileVersion,
+    fsync_dir,
+)
 from annotator.edits import Change
 from annotator.model import Annotation, Span
 from annotator.rules import sha256_text
@@ -76,6 +83,8 @@ class Journal:
             if self.fsync:
                 os.fsync(fd)
             os.replace(tmp, self.path)
+            if self.fsync:
+                fsync_dir(self.path.parent)  # the new name, too, must survive a power cut
         except BaseException:
             os.close(fd)
             with contextlib.suppress(OSError):
@@ -113,6 +122,39 @@ class Journal:
         while view:
             written = os.write(fd, view)
             view = view[written:]
+
+    def rebase(self, base: dict[str, Any]) -> None:
+        """Point the journal at a newer saved file (``base``: its ``base_mtime_ns`` and
+        ``base_sha256``), keeping every line: a save that finished while edits went on holds
+        some of them, and replaying a line whose state is saved already changes nothing.
+
+        The whole file is written anew and renamed over the old one, so a crash leaves one
+        of the two complete journals, never the new header without the lines.
+        """
+        if self._fd is None:
+            self.header = {**self.header, **base}
+            return
+        with open(self.path, "rb") as old:
+            lines = old.read(self._good).split(b"\n", 1)[1]
+        header = {**self.header, **base}
+        data = orjson.dumps(header) + b"\n" + lines
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            self._write_bytes(fd, data)
+            if self.fsync:
+                os.fsync(fd)
+            os.replace(tmp, self.path)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self.close()
+        self._fd = fd
+        self.header = header
+        self._good = len(data)
+        self._torn = False
 
     def discard(self) -> None:
         """Close and delete: the changes are in the saved file now."""
@@ -238,6 +280,21 @@ class Replay:
         )
 
 
+def _set_aside_path(corpus: Corpus, annotator: str, doc_id: str) -> Path:
+    """A new ``.conflicts/DOC_ID.STAMP.journal.jsonl``, never an existing file.
+
+    :func:`conflict_path` avoids the ``.json`` names only, and its stamp has whole seconds:
+    a second journal of the same document set aside within that second would be renamed over
+    the first one.
+    """
+    first = conflict_path(corpus, annotator, doc_id, "journal").with_suffix(".jsonl")
+    kept, n = first, 1
+    while kept.exists():
+        n += 1
+        kept = first.with_name(f"{first.stem}-{n}.jsonl")
+    return kept
+
+
 def plan_recovery(
     corpus: Corpus, annotator: str, doc_id: str, text: str | None = None
 ) -> Recovery | Replay | None:
@@ -253,7 +310,7 @@ def plan_recovery(
         return None
 
     def set_aside(reason: str, changes: int = 0) -> Recovery:
-        kept = conflict_path(corpus, annotator, doc_id, "journal").with_suffix(".jsonl")
+        kept = _set_aside_path(corpus, annotator, doc_id)
         kept.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, kept)
         return Recovery(

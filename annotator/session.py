@@ -34,6 +34,7 @@ from annotator.corpus import (
     Corpus,
     CorpusError,
     FileVersion,
+    PreparedSave,
     changed_since,
 )
 from annotator.edits import (
@@ -307,6 +308,16 @@ class Accepted:
 
 
 # --------------------------------------------------------------------------- session
+
+
+@dataclass(frozen=True)
+class PendingSave:
+    """A save begun (:meth:`DocumentSession.begin_save`): the bytes to write, and the edits
+    and active seconds they hold."""
+
+    prepared: PreparedSave
+    history_version: int
+    seconds: int
 
 
 @dataclass
@@ -1120,25 +1131,51 @@ class DocumentSession:
     def _write(self) -> None:
         """Write the annotation over the version read or last saved (:class:`ConflictError`
         when the file on disk is another one) and drop the journal it makes redundant."""
-        version = self.history.version
+        pending = self._snapshot()
+        self.finish_save(pending, self.corpus.write_prepared(pending.prepared))
+
+    def begin_save(self) -> PendingSave | None:
+        """A save to finish in another thread (the app's autosave): the annotation's bytes as
+        they are now, or None when there is nothing to save but active seconds (:meth:`save`
+        writes those). Run ``corpus.write_prepared(pending.prepared)`` anywhere, then
+        :meth:`finish_save` here with the version it returns; or, when it raised
+        :class:`ConflictError`, settle the conflict as after :meth:`save`. Edits may go on
+        meanwhile: they stay unsaved (and journaled) for the next save."""
+        if self.read_only or not self.dirty:
+            return None
+        return self._snapshot()
+
+    def _snapshot(self) -> PendingSave:
         # ABSENT: a file that appeared since we opened is someone else's (checked under the
         # save lock, so two first saves cannot both pass).
+        prepared = self.corpus.prepare_save(self.annotation, expected=self._resolved_expected())
+        return PendingSave(prepared, self.history.version, self.unsaved_seconds)
+
+    def _resolved_expected(self) -> FileVersion | int:
         expected = self._expected()
-        # Through save_annotation, the one entry every save of an annotation takes.
-        if isinstance(expected, FileVersion):
-            mtime = self.corpus.save_annotation(self.annotation, expected=expected)
-        else:
-            mtime = self.corpus.save_annotation(self.annotation, expected_mtime_ns=expected)
-        written = self.corpus.version_of(self.path)
-        self.mtime_ns = mtime
-        # None only when the save did not go through this Corpus's bookkeeping: the mtime
-        # is then all we know, as before content checks.
-        self.version = written if written is not None and written.mtime_ns == mtime else None
-        self.saved_version = version
-        self.unsaved_seconds = 0
-        if self._journal is not None:
+        if isinstance(expected, int) and expected != ABSENT:
+            # A bare mtime this Corpus has seen: its content decides too (save_annotation).
+            seen = self.corpus.version_of(self.path)
+            if seen is not None and seen.mtime_ns == expected:
+                return seen
+        return expected
+
+    def finish_save(self, pending: PendingSave, written: FileVersion) -> None:
+        """Note a save of ``pending`` as done: what is on disk now, which edits it holds, and
+        the journal: dropped when no edit came after the snapshot, else rebased on the file
+        just written (its lines put states, so replaying those already saved changes nothing)."""
+        self.corpus.remember_version(pending.prepared.path, written)
+        self.mtime_ns = written.mtime_ns
+        self.version = written
+        self.saved_version = pending.history_version
+        self.unsaved_seconds = max(0, self.unsaved_seconds - pending.seconds)
+        if self._journal is None:
+            return
+        if self.history.version == pending.history_version:
             self._journal.discard()
             self._journal = None
+        else:
+            self._journal.rebase({"base_mtime_ns": written.mtime_ns, "base_sha256": written.sha256})
 
     def _expected(self) -> FileVersion | int:
         """What the file on disk must still be for a save to go through."""

@@ -47,7 +47,9 @@ def krippendorff_alpha_nominal(units: Sequence[Sequence[Hashable | None]]) -> Al
     scaled = counts / (m - 1)[:, None]
     coincidence = scaled.T @ counts - np.diag(scaled.sum(axis=0))
     n_c = coincidence.sum(axis=1)
-    n = float(n_c.sum())
+    # n is the number of pairable values; the coincidences add up to it only up to float
+    # rounding (sums of 1/(m_u - 1)), and int() of 14.999... would report 14.
+    n = float(m.sum())
     observed_off = float(coincidence.sum() - np.trace(coincidence))
     expected_off = float(n_c.sum() ** 2 - (n_c * n_c).sum())
     d_o = observed_off / n

@@ -9,16 +9,17 @@ It also owns the title bar, because the title says whether the document is saved
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from annotator.corpus import AnnotatorLock, ConflictError, CorpusError
+from annotator.corpus import AnnotatorLock, ConflictError, CorpusError, FileVersion
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.editor import DocumentEditor
-from annotator.session import DocumentSession, reload_session
+from annotator.session import DocumentSession, PendingSave, reload_session
 
 AUTOSAVE_MS = 400
 #: After a failed save (disk full, folder not writable): try again this much later.
@@ -46,7 +47,31 @@ def ask_conflict_dialog(parent: QWidget, path: str) -> str:
     return "reload" if box.clickedButton() is reload_button else "keep"
 
 
+class _SaveInFlight:
+    """An autosave being written in a worker thread: the session it belongs to, its snapshot,
+    and, once the thread ends, the version written or the error."""
+
+    def __init__(self, session: DocumentSession, pending: PendingSave, done: Callable[[], None]) -> None:
+        self.session = session
+        self.pending = pending
+        self.written: FileVersion | None = None
+        self.error: BaseException | None = None
+        self._done = done
+        self.thread = threading.Thread(target=self._run, name="autosave", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.written = self.session.corpus.write_prepared(self.pending.prepared)
+        except BaseException as exc:  # handed to the GUI thread, which decides
+            self.error = exc
+        self._done()
+
+
 class PersistenceController(QObject):
+    #: A save written in the worker thread has ended (emitted from that thread).
+    _landed = Signal()
+
     def __init__(
         self,
         editor: DocumentEditor,
@@ -79,7 +104,11 @@ class PersistenceController(QObject):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(autosave_ms)
         self._autosave_ms = autosave_ms
-        self._autosave.timeout.connect(self.save_now)
+        self._autosave.timeout.connect(self.autosave)
+        #: The autosave being written in a worker thread, if any (see :meth:`autosave`).
+        self._in_flight: _SaveInFlight | None = None
+        self._recheck_disk = False
+        self._landed.connect(self.land)
         # Someone else writing our file (shared folder, git pull) is noticed at once.
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(lambda _p: QTimer.singleShot(0, self.check_disk))
@@ -122,9 +151,82 @@ class PersistenceController(QObject):
 
     # ------------------------------------------------------------------ saving
 
+    def autosave(self) -> None:
+        """The pause after an edit: write the annotation in a worker thread.
+
+        Serialising is done here (a snapshot: the annotator may go on editing); the write,
+        its fsyncs and the rename (tens of ms on a 1 MB page) are not, so the window does not
+        stall while its user reads on. Every change is in the journal meanwhile. A save
+        already in flight lands first; a failure or a conflict is handled when it lands,
+        as :meth:`save_now` does.
+        """
+        if self._in_flight is not None:
+            self._autosave.start(self._autosave_ms)
+            return
+        self.editor.attr_editor.commit_pending()
+        self._autosave.stop()  # the commit restarted it
+        session = self.editor.session
+        if session is None or session.read_only:
+            return
+        for hook in self.before_save:
+            hook(session)
+        try:
+            pending = session.begin_save()
+        except (CorpusError, OSError) as exc:
+            self._save_failed(session, exc)
+            return
+        if pending is None:
+            if session.unsaved_seconds:
+                self.save_now()  # active seconds alone: small, and they may need a merge
+            return
+        # A queued signal: the thread only says it ended; the GUI thread lands the save.
+        self._in_flight = _SaveInFlight(session, pending, self._landed.emit)
+
+    def land(self) -> bool:
+        """Finish the save in flight, if any (waiting for its thread): note what was written,
+        or settle its conflict or failure. True when it left nothing to settle."""
+        flight = self._in_flight
+        if flight is None:
+            return True
+        flight.thread.join()
+        self._in_flight = None
+        session, error = flight.session, flight.error
+        ok = True
+        if error is None:
+            assert flight.written is not None
+            session.finish_save(flight.pending, flight.written)
+            if session.dirty and session is self.editor.session and not self.closing:
+                self._autosave.start(self._autosave_ms)  # edits made while it was written
+        elif isinstance(error, ConflictError):
+            ok = self.resolve_conflict() if session is self.editor.session else False
+        elif isinstance(error, (CorpusError, OSError)):
+            self._save_failed(session, error)
+            ok = False
+        else:
+            raise error
+        self.update_title()
+        if self._recheck_disk:
+            self._recheck_disk = False
+            QTimer.singleShot(0, self.check_disk)
+        return ok
+
+    def _save_failed(self, session: DocumentSession, exc: BaseException) -> None:
+        # The journal still holds every change: nothing is lost, but say it loudly, and try
+        # again later (space may come back) while the user goes on.
+        self.message(
+            f"Could not save {session.path}: {exc}. Your changes are kept in the journal; "
+            f"trying again in {RETRY_MS // 1000} s",
+            error=True,
+        )
+        if not self.closing:
+            self._autosave.start(RETRY_MS)
+        self.update_title()
+
     def save_now(self) -> bool:
         """Save the open document if it changed; True when nothing is left unsaved."""
         self._autosave.stop()
+        if not self.land():
+            return False
         # An attribute being typed is part of what is saved (and journaled first).
         self.editor.attr_editor.commit_pending()
         self._autosave.stop()  # the commit restarted it
@@ -139,16 +241,7 @@ class PersistenceController(QObject):
         except ConflictError:
             return self.resolve_conflict()
         except (CorpusError, OSError) as exc:
-            # The journal still holds every change: nothing is lost, but say it loudly,
-            # and try again later (space may come back) while the user goes on.
-            self.message(
-                f"Could not save {session.path}: {exc}. Your changes are kept in the journal; "
-                f"trying again in {RETRY_MS // 1000} s",
-                error=True,
-            )
-            if not self.closing:
-                self._autosave.start(RETRY_MS)
-            self.update_title()
+            self._save_failed(session, exc)
             return False
         self.update_title()
         return True
@@ -190,6 +283,10 @@ class PersistenceController(QObject):
 
     def check_disk(self) -> None:
         """The file changed under us? Reload when we have nothing unsaved, else ask."""
+        if self._in_flight is not None:
+            # Our own write is landing (the folder watcher saw it): look once it has.
+            self._recheck_disk = True
+            return
         session = self.editor.session
         if session is None or self.closing or not session.disk_changed():
             return
@@ -205,6 +302,7 @@ class PersistenceController(QObject):
         self.message(f"{session.doc_id} was changed on disk; reloaded (you had no unsaved changes)")
 
     def reload_from_disk(self) -> None:
+        self.land()
         session = self.editor.session
         if session is None:
             return

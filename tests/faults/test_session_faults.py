@@ -98,7 +98,7 @@ def test_a_save_that_fails_keeps_the_journal(session: DocumentSession, monkeypat
     def no_space(*_a: object, **_k: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(session.corpus, "save_annotation", no_space)
+    monkeypatch.setattr(session.corpus, "write_prepared", no_space)
     with pytest.raises(OSError):
         session.save()
     assert session.dirty and journal_path(session.corpus, "alice", "d1").exists()

@@ -133,15 +133,16 @@ def test_a_failing_autosave_says_so_and_tries_again(
     session = window.session
     assert session is not None
     failures = [2]
-    real_save = session.corpus.save_annotation
+    real_write = session.corpus.write_prepared
 
-    def save(*args: object, **kwargs: object) -> int:
+    def write(*args: object, **kwargs: object) -> object:
+        # Every save of an annotation writes through here (the autosave in its thread too).
         if failures[0]:
             failures[0] -= 1
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_save(*args, **kwargs)  # type: ignore[arg-type]
+        return real_write(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(session.corpus, "save_annotation", save)
+    monkeypatch.setattr(session.corpus, "write_prepared", write)
     window.view.select_cp(0, 3)
     key(qtbot, window, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: any("Could not save" in m for m in window.messages), timeout=5000)
