@@ -401,8 +401,12 @@ def recover_journals(corpus: Corpus, annotator: str, skip: Collection[str] = ())
             continue
         try:
             result = recover_journal(corpus, annotator, doc_id)
-        except CorpusError as exc:
-            result = Recovery(doc_id, "set-aside", 0, str(exc))
+        except (CorpusError, OSError) as exc:
+            # Not replayed (another writer won the race, a folder that cannot be written):
+            # the journal stays where it is, for the next start; the app opens anyway.
+            reason = str(exc) if isinstance(exc, CorpusError) else f"{exc.filename or ''}: {exc.strerror or exc}"
+            path = journal_path(corpus, annotator, doc_id)
+            result = Recovery(doc_id, "left", 0, f"{doc_id}: unsaved edits not replayed ({reason}); left in {path}")
         if result is not None:
             results.append(result)
     return results

@@ -361,7 +361,7 @@ def test_a_journal_of_a_removed_document_waits(corpus: Corpus) -> None:
     corpus.meta_path("d1").unlink()
     text_path.unlink()
     assert recover_journals(corpus, "alice") == [
-        Recovery("d1", "set-aside", 0, f"{text_path}: no document 'd1' in this corpus")
+        Recovery("d1", "left", 0, f"d1: unsaved edits not replayed ({text_path}: no document 'd1' in this corpus); left in {journal_path(corpus, 'alice', 'd1')}")
     ]
     assert journal_path(corpus, "alice", "d1").read_bytes() == journal  # left for a later start
 
@@ -388,7 +388,7 @@ def test_a_file_created_while_a_journal_is_recovered_is_not_overwritten(
     journal = crashed_session(corpus, [("PER", 0, 3)])
     path = someone_saves_at_that_moment(corpus, monkeypatch, [("ORG", 15, 20)])
     assert recover_journals(corpus, "alice") == [
-        Recovery("d1", "set-aside", 0, f"{path}: was created on disk by someone else; not overwritten")
+        Recovery("d1", "left", 0, f"d1: unsaved edits not replayed ({path}: was created on disk by someone else; not overwritten); left in {journal_path(corpus, 'alice', 'd1')}")
     ]
     assert [s["label"] for s in saved(corpus)["spans"]] == ["ORG"]
     assert journal_path(corpus, "alice", "d1").read_bytes() == journal
@@ -404,7 +404,7 @@ def test_a_file_rewritten_while_a_journal_is_recovered_is_not_overwritten(
     session.close()
     path = someone_saves_at_that_moment(corpus, monkeypatch, [("ORG", 15, 20)])
     assert recover_journals(corpus, "alice") == [
-        Recovery("d1", "set-aside", 0, f"{path}: changed on disk since it was opened; not overwritten")
+        Recovery("d1", "left", 0, f"d1: unsaved edits not replayed ({path}: changed on disk since it was opened; not overwritten); left in {journal_path(corpus, 'alice', 'd1')}")
     ]
     assert [s["label"] for s in saved(corpus)["spans"]] == ["ORG"]
     assert journal_path(corpus, "alice", "d1").exists()
@@ -655,3 +655,21 @@ def test_the_write_error_is_raised_even_when_the_temporary_is_gone(
     with pytest.raises(OSError) as caught:
         Journal(path, HEADER).append({"v": 1})
     assert caught.value.errno == errno.ENOSPC
+
+
+def test_a_journal_that_cannot_be_replayed_for_the_system_stays_and_says_why(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OSError while replaying (a folder that cannot be written) does not stop the start:
+    the journal stays for the next one, and the report names it and the reason."""
+    journal = crashed_session(corpus, [("PER", 0, 3)])
+
+    def refused(*args: Any, **kwargs: Any) -> int:
+        raise PermissionError(13, "Permission denied", str(corpus.annotation_path("alice", "d1")))
+
+    monkeypatch.setattr(corpus, "save_annotation", refused)
+    path = corpus.annotation_path("alice", "d1")
+    assert recover_journals(corpus, "alice") == [
+        Recovery("d1", "left", 0, f"d1: unsaved edits not replayed ({path}: Permission denied); left in {journal_path(corpus, 'alice', 'd1')}")
+    ]
+    assert journal_path(corpus, "alice", "d1").read_bytes() == journal
