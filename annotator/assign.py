@@ -227,17 +227,21 @@ def _level(
     return added
 
 
-def _spread(overlap_docs: Sequence[str], single_docs: Sequence[str]) -> list[str]:
-    """One queue block: the overlap documents at evenly spaced places among the singles."""
+def _spread(overlap_docs: np.ndarray, single_docs: np.ndarray) -> np.ndarray:
+    """One queue block: the overlap documents at evenly spaced places among the singles
+    (both in their order). Works on arrays of any kind (the planner passes indices)."""
     a, t = len(overlap_docs), len(overlap_docs) + len(single_docs)
     if a == 0:
-        return list(single_docs)
-    block: list[str | None] = [None] * t
-    # The i-th overlap document sits at the middle of the i-th of a equal stretches.
-    for i, pos in enumerate(((np.arange(a) + 0.5) * t / a).astype(np.int64)):
-        block[int(pos)] = overlap_docs[i]
-    singles = iter(single_docs)
-    return [d if d is not None else next(singles) for d in block]
+        return single_docs
+    # The i-th overlap document sits at the middle of the i-th of a equal stretches; the
+    # stretches are at least one long (a <= t), so the places are distinct and increasing.
+    places = ((np.arange(a) + 0.5) * t / a).astype(np.int64)
+    is_over = np.zeros(t, dtype=bool)
+    is_over[places] = True
+    block = np.empty(t, dtype=np.result_type(overlap_docs, single_docs))
+    block[is_over] = overlap_docs
+    block[~is_over] = single_docs
+    return block
 
 
 @dataclass
@@ -249,6 +253,10 @@ class PlanResult:
     new_overlap: list[str] = field(default_factory=list)
     moved: dict[str, list[str]] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
+    #: Overlap documents in each queue of the plan and in all, when the planner knows them
+    #: (None: count them from the plan). Counting afterwards walks every queue again.
+    overlap_counts: dict[str, int] | None = None
+    overlap_documents: int | None = None
 
 
 def plan(
@@ -270,6 +278,22 @@ def plan(
         return _plan(doc_ids, annotators, overlap, per_overlap, seed, previous)
 
 
+def _runs(owners: Sequence[int], sizes: Sequence[int]) -> np.ndarray:
+    """``owners[k]`` repeated ``sizes[owners[k]]`` times, in order: who holds each slot
+    when the annotators take consecutive runs of slots in that order."""
+    return np.repeat(np.asarray(owners, dtype=np.int64), np.asarray(sizes, dtype=np.int64)[owners])
+
+
+def _objects(items: list[list[str]]) -> np.ndarray:
+    """``items`` as a one-dimensional array of lists (``np.array`` would make a matrix)."""
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _copied(lists: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A copy of ``lists`` sharing no list with it (the loop runs in C)."""
+    return dict(zip(lists, map(list, lists.values()), strict=True))
+
+
 def _plan(
     doc_ids: Iterable[str],
     annotators: Sequence[str],
@@ -281,9 +305,14 @@ def _plan(
     check_options(annotators, overlap, per_overlap)
     if not 0 <= seed <= MAX_SEED:
         raise PlanError(f"--seed must be a whole number from 0 to {MAX_SEED}, not {seed}")
-    old_annotators = {name: list(q) for name, q in previous.annotators.items()} if previous else {}
-    old_documents = {d: list(n) for d, n in previous.documents.items()} if previous else {}
-    new_ids = [d for d in dict.fromkeys(doc_ids) if d not in old_documents]
+    # Copies: the new plan shares no list with the old one.
+    old_annotators = _copied(previous.annotators) if previous else {}
+    old_documents = _copied(previous.documents) if previous else {}
+    # ``slots`` will map each new document to its annotators, in the order given.
+    slots: dict[str, list[str] | None] = dict.fromkeys(doc_ids)
+    if old_documents:
+        slots = dict.fromkeys(d for d in slots if d not in old_documents)
+    new_ids = list(slots)
     rng = np.random.default_rng(seed)
     m, n = len(annotators), len(new_ids)
     # Which documents overlap: the same fraction of all planned documents, never fewer
@@ -293,8 +322,10 @@ def _plan(
     if n_over and per_overlap > m:
         raise PlanError(f"--per-overlap {per_overlap} is more than the {m} annotator(s) given")
     order = rng.permutation(n)
-    shuffled = [new_ids[i] for i in order.tolist()]
-    over_docs, single_docs = shuffled[:n_over], shuffled[n_over:]
+    # The new documents shuffled; the first n_over of them overlap. Below, a document is
+    # its place in this array (indices are what numpy moves fast); names come at the end.
+    shuffled = np.fromiter(new_ids, dtype=object, count=n)[order]
+    n_single = n - n_over
     # Ties between equally loaded annotators are broken by a seeded random rank, so that
     # who gets one more is not always whoever is named first.
     rank: list[int] = rng.permutation(m).tolist()
@@ -306,34 +337,46 @@ def _plan(
     after = [totals[i] + add_over[i] for i in range(m)]
     # Singles level the totals; among equal totals, those with fewer singles first, which
     # keeps the singles per annotator level as well.
-    add_single = _level(after, len(single_docs), [len(single_docs)] * m, old_single, rank)
+    add_single = _level(after, n_single, [n_single] * m, old_single, rank)
     by_rank = sorted(range(m), key=lambda i: rank[i])
-    # Overlap slots, annotator after annotator, laid round the overlap documents (slot s is
-    # document s mod n_over): an annotator's run of at most n_over slots never meets the
-    # same document twice, and every document gets exactly per_overlap slots.
-    mine_over: list[list[str]] = [[] for _ in range(m)]
-    assignees: dict[str, list[str]] = {d: [] for d in over_docs}
-    slot = 0
-    ring = over_docs + over_docs  # a run of at most n_over slots from any start, unwrapped
+    # Overlap slots, annotator after annotator (by rank), laid round the overlap documents:
+    # slot s is document s mod n_over. A run of at most n_over slots never meets the same
+    # document twice, and there are exactly per_overlap * n_over slots (_level hands out
+    # all of them: the caps, n_over each, add up to at least that since per_overlap <= m),
+    # so document s has slots s, s + n_over, ...: its annotators in the order they took it.
+    over_owner = _runs(by_rank, add_over)
+    assert len(over_owner) == n_over * per_overlap
+    single_owner = _runs(by_rank, add_single)  # singles: consecutive chunks, by rank
+    # Each new document's annotators as lists made in C (tolist), built in the order given
+    # (a new document's place in ``shuffled`` is ``where``): memory is then walked in order.
+    names = np.array(annotators, dtype=object)
+    where = np.empty(n, dtype=np.int64)
+    where[order] = np.arange(n)
+    is_over = where < n_over
+    over_names = names[over_owner.reshape(per_overlap, n_over).T[where[is_over]]]
+    single_names = names[single_owner[where[~is_over] - n_over]].reshape(-1, 1)
+    assignees = np.empty(n, dtype=object)
+    assignees[is_over] = _objects(over_names.tolist())
+    assignees[~is_over] = _objects(single_names.tolist())
+    slots.update(zip(new_ids, assignees.tolist(), strict=True))  # keys keep their order
+    blocks: list[np.ndarray] = [np.arange(0)] * m
+    over_start = single_start = 0
     for i in by_rank:
-        start = slot % n_over if n_over else 0
-        mine_over[i] = ring[start : start + add_over[i]]
-        name = annotators[i]
-        for doc_id in mine_over[i]:
-            assignees[doc_id].append(name)
-        slot += add_over[i]
-    mine_single: list[list[str]] = [[] for _ in range(m)]
-    start = 0
-    for i in by_rank:
-        chunk = single_docs[start : start + add_single[i]]
-        mine_single[i] = chunk
-        assignees.update((doc_id, [annotators[i]]) for doc_id in chunk)
-        start += add_single[i]
+        mine_over = (over_start + np.arange(add_over[i])) % n_over if n_over else np.arange(0)
+        mine_single = n_over + single_start + np.arange(add_single[i])
+        blocks[i] = _spread(mine_over, mine_single)
+        over_start += add_over[i]
+        single_start += add_single[i]
     new_annotators = dict(old_annotators)
     for i, name in enumerate(annotators):
-        new_annotators[name] = queues[i] + _spread(mine_over[i], mine_single[i])
+        new_annotators[name] = queues[i] + shuffled[blocks[i]].tolist()
     # New documents follow the old ones, in the order given (the corpus's: sorted ids).
-    documents = {**old_documents, **{d: assignees[d] for d in new_ids}}
+    documents: dict[str, list[str]] = {**old_documents, **slots} if old_documents else slots  # type: ignore[dict-item]
+    # What the report shows, known here: nothing old moved, so an old queue keeps its count.
+    counts = dict(zip(annotators, (o + a for o, a in zip(old_over, add_over, strict=True)), strict=True))
+    for name, queue in old_annotators.items():
+        if name not in counts:
+            counts[name] = sum(1 for d in queue if len(documents[d]) > 1)
     # Built consistent here (tests/test_assign.py checks it); validating 100,000 documents
     # again would cost more than planning them. The file is validated when read back.
     result = Assignments.model_construct(
@@ -344,7 +387,13 @@ def _plan(
         annotators=new_annotators,
         documents=documents,
     )
-    return PlanResult(result, new_documents=new_ids, new_overlap=over_docs)
+    return PlanResult(
+        result,
+        new_documents=new_ids,
+        new_overlap=shuffled[:n_over].tolist(),
+        overlap_counts={name: counts[name] for name in new_annotators},
+        overlap_documents=old_overlap + n_over,
+    )
 
 
 # --------------------------------------------------------------------------- the app's queue

@@ -3,8 +3,10 @@ rebalancing around started work, and the errors that leave nothing written."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -318,3 +320,102 @@ def test_a_broken_plan_is_named_and_never_overwritten(
     line = one_line_error(err)
     assert line.startswith(f"annotator: {path}: ") and message in line
     assert path.read_bytes() == content
+
+
+# --------------------------------------------------------------------------- pinned bytes
+
+
+def _pinned_outputs(capsys: pytest.CaptureFixture[str], corpus: Corpus) -> dict[str, bytes]:
+    """What ``annotator assign`` writes and prints, and what :func:`plan` and
+    :func:`rebalance` make, over fresh, incremental, ``--docs`` and rebalancing runs."""
+    path = corpus.root / "assignments.json"
+    outputs: dict[str, bytes] = {}
+
+    def cli(key: str, *argv: str) -> None:
+        code, out, err = run(capsys, "assign", str(corpus.root), *argv)
+        assert code == 0, err
+        outputs[f"{key}.plan"] = path.read_bytes()
+        # The report names the plan's path, which is tmp_path's: keep it out of the bytes.
+        outputs[f"{key}.out"] = (out + err).replace(str(path), "PATH").encode()
+
+    add_docs(corpus, ids(60))
+    five = ["alice", "bob", "carol", "dave", "erin"]
+    fresh = ("--annotators", *five, "--seed", "7", "--overlap", "0.25", "--per-overlap", "3")
+    cli("fresh-text", *fresh)
+    path.unlink()
+    cli("fresh-json", *fresh, "--json")
+    add_docs(corpus, ids(23, start=60))
+    cli("incremental", "--annotators", *five, "frank", "--overlap", "0.3", "--json")
+    for doc_id, status in zip(json.loads(path.read_bytes())["annotators"]["bob"][:4], ["in_progress", "done", "todo", "skipped"], strict=True):
+        annotation = corpus.new_annotation("bob", doc_id, corpus.read_text(doc_id))
+        annotation.status = status
+        corpus.save_annotation(annotation, annotator="bob")
+    cli("rebalance", "--rebalance", "--remove", "bob", "--json")
+    cli("rebalance-text", "--rebalance", "--remove", "carol", "--annotators", "alice", "dave", "--seed", "4")
+    path.unlink()
+    cli("docs", "--annotators", "zed", "amy", "--docs", "doc-0042", "doc-0003", "doc-0077", "doc-0003", "doc-0010",
+        "--overlap", "0.5", "--seed", "11", "--json")
+
+    def dumped(a: Assignments) -> bytes:
+        return json.dumps(a.model_dump(mode="json")).encode()
+
+    fifty = [f"a{i:02d}" for i in range(50)]
+    big = plan(ids(5000), fifty, seed=1).assignments
+    outputs["plan-5000x50"] = dumped(big)
+    outputs["plan-1000x7"] = dumped(plan(ids(1000), [f"n{i}" for i in range(7)], overlap=0.15, per_overlap=3, seed=3).assignments)
+    grown = plan(ids(6234), [*fifty, "new1", "new2"], overlap=0.3, per_overlap=4, seed=2, previous=big)
+    outputs["plan-grown"] = dumped(grown.assignments) + json.dumps([grown.new_documents, grown.new_overlap]).encode()
+    moved = rebalance(big, "a13", set(big.annotators["a13"][::3]))
+    outputs["rebalance-a13"] = dumped(moved.assignments) + json.dumps([moved.moved, moved.kept]).encode()
+    return outputs
+
+
+#: sha256 of each output of :func:`_pinned_outputs`, taken from the implementation before
+#: it was made faster (issue 13): the plan is a contract, the same seed and corpus must give
+#: the same bytes whatever the code that computes it.
+PINNED = {
+    "fresh-text.plan": "b2a58eb6d9cdbd2def10800d3423f25d6963521ae64752eab81f7d38637b2926",
+    "fresh-text.out": "2dd9cfff2a24156e626d7394e6e60805cf03f4b8c0abf7134293d37bc7001def",
+    "fresh-json.plan": "b2a58eb6d9cdbd2def10800d3423f25d6963521ae64752eab81f7d38637b2926",
+    "fresh-json.out": "c647693e10ce83deb6f568253084541ccfbd85612a6222cb71ce3b365a49423b",
+    "incremental.plan": "c92717a576f54286ba280bf0c70e470a7943c1cab575b3f6acb84443d694a25a",
+    "incremental.out": "49e2cf0dd34be02fe123a250cf31d5be7db6728125c0332c7f949e80d58b698e",
+    "rebalance.plan": "f29556423754d453f519aa8b8bb9dbb5507ba71d1ad1607f93277724a85e9485",
+    "rebalance.out": "63e018245ef5d92019b177348ddaf3db121a2449923b31a5751c1d2f3ee71d7e",
+    "rebalance-text.plan": "c495f5cc9f529896430a6a6b5f38e91540c064c3a9a78ffe05c2c395c9b23935",
+    "rebalance-text.out": "3a44b52a0ec1335e788578570739b9c20c44870638cd866c2259a08b6f1f9a26",
+    "docs.plan": "fd1401be0223536124916214731ac9e51fa4fa164a0d3546a321a2478f74ee88",
+    "docs.out": "b1893b01b23b3c8df7a836453c4fbcbf7360a70017b786ed1b89b82d7dc9261c",
+    "plan-5000x50": "691edc6c131501fd6bce04e08dacf45d627676ae64478e54d0a4ace04864d1a9",
+    "plan-1000x7": "ce22c6a5ef1198b97a453a42c1f9f82a45ac012ed9e95344b466b78a507111d0",
+    "plan-grown": "216e5eccbcc7f0b8e4012ef151ca625782f8b748f7045e4f1a5470cd16e8fe3c",
+    "rebalance-a13": "c837c3bdc4c68f51294abdcdb9a214caa5370237e7f5a24d5349eaa248836133",
+}
+
+
+def test_plans_and_reports_are_byte_identical_to_the_pinned_ones(
+    capsys: pytest.CaptureFixture[str], corpus: Corpus
+) -> None:
+    got = {key: hashlib.sha256(data).hexdigest() for key, data in _pinned_outputs(capsys, corpus).items()}
+    assert got == PINNED
+
+
+@pytest.mark.parametrize("in_array", [True, False], ids=["numpy-sort", "python-sort"])
+def test_doc_ids_lists_the_documents_with_a_meta_sorted_by_code_point(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, in_array: bool
+) -> None:
+    """``Corpus.doc_ids``, which ``assign`` lists the corpus with, sorts the names as bytes
+    in one array when it is small enough, else in Python: either way the ids are sorted as
+    strings, and a text without its meta (an import that did not finish) is no document."""
+    add_docs(corpus, ["b-2", "a-10", "a-9", "Z"])
+    documents = corpus.documents_dir
+    (documents / "half.txt").write_text("no meta yet", "utf-8")
+    # Names no import writes: one not UTF-8 (decoded to a surrogate, as os.listdir does),
+    # whose byte order (0xE1 before 0xE3) is not its code point order (U+DCE1 after U+3042).
+    for name in (b"\xe1", "\u3042".encode(), "\u00e9".encode()):
+        with open(os.path.join(os.fsencode(documents), name + b".meta.json"), "wb") as handle:
+            handle.write(b"{}")
+    if not in_array:
+        monkeypatch.setattr("annotator.corpus._SORT_ARRAY_MAX", 0)
+    expected = ["Z", "a-10", "a-9", "b-2", "\u00e9", "\u3042", "\udce1"]
+    assert corpus.doc_ids() == expected
