@@ -48,6 +48,7 @@ COMMANDS = (
     "export",
     "evaluate",
     "suggest",
+    "train",
     "sync",
     "schema",
 )

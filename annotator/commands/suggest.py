@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from annotator.commands.common import (
     EXIT_OK,
@@ -40,9 +41,41 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"comma-separated sources to suggest (default: all): {','.join(SOURCES)}; "
         "title, byline and date bring their article with them",
     )
+    p.add_argument(
+        "--model", type=Path, metavar="DIR",
+        help="a model folder from `annotator train` (default: CORPUS/models when it holds one; "
+        "else the built-in suggestions)",
+    )
     add_jobs_option(p, "the number of CPUs")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     p.set_defaults(func=run)
+
+
+def model_folder(corpus_root: Path, given: Path | None) -> Path | None:
+    """The model folder to use, checked by loading it once (a bad model is an error here,
+    before any worker starts); None for the built-in suggestions."""
+    from annotator.train.model import has_model
+
+    if given is not None:
+        if not given.is_dir():
+            raise UsageError(f"--model {given}: no such folder", given)
+        folder = given
+    else:
+        folder = corpus_root / "models"
+        if not has_model(folder):
+            return None
+    try:
+        import lightgbm  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            f"{folder}: a trained model needs LightGBM, which is not installed: "
+            "pip install 'article-annotator[train]'",
+            folder,
+        ) from exc
+    from annotator.train.model import LineModel
+
+    LineModel.load(folder)
+    return folder
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,13 +100,18 @@ def run(args: argparse.Namespace) -> int:
     def bar(outcomes: Iterator[DocOutcome], total: int) -> Iterable[DocOutcome]:
         return progress(outcomes, total=total, desc="suggest", unit="page")
 
-    report = suggest_corpus(corpus, args.docs, only=only, jobs=args.jobs or os.cpu_count(), progress=bar)
+    model = model_folder(corpus.root, args.model)
+    report = suggest_corpus(
+        corpus, args.docs, only=only, jobs=args.jobs or os.cpu_count(), progress=bar, model=model
+    )
     for problem in report.problems:
         error(problem)
     if args.json:
-        print_json(report.to_json())
+        print_json({**report.to_json(), "model": None if model is None else str(model)})
     else:
         spans = ", ".join(f"{n} {label}" for label, n in sorted(report.counts.items())) or "no spans"
+        if model is not None:
+            info(f"main articles from the trained model in {model}")
         info(
             f"suggested {report.written} of {report.documents} document(s) in {report.seconds:.1f}s "
             f"({report.pages_per_second:.1f} pages/s): {spans}"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from annotator.model import AttrValue, Span
@@ -56,6 +56,11 @@ class DocInput:
     #: The document's stated time zone (its meta's ``extra["timezone"]``, from ``import
     #: --timezone``): a suggested date's value carries it, as a date marked by hand does.
     timezone: str | None = None
+
+
+#: A trained model's reading of a page (:mod:`annotator.train`): given the document, its
+#: lines and trafilatura's text, whether each line is article body.
+BodyLines = Callable[[DocInput, list[Line], str], list[bool]]
 
 
 @dataclass(slots=True)
@@ -233,11 +238,13 @@ def suggest(
     repeated: frozenset[str] = frozenset(),
     gazetteer: Gazetteer | None = None,
     extracted: str | None = None,
+    body_lines: BodyLines | None = None,
 ) -> Result:
     """Suggested spans for one document (not yet checked against the scheme's rules).
 
     ``extracted``: the extractor's text when the caller already has it (else it runs on
-    ``doc.html`` when there is one).
+    ``doc.html`` when there is one). ``body_lines``: a trained model's body lines, which
+    then decide the main article instead of the extractor's text (see :func:`_find_main`).
     """
     wanted = set(only)
     text = doc.text
@@ -249,7 +256,7 @@ def suggest(
     need_structure = wanted & {"boilerplate", "article", "byline", "title", "date"}
     page = page_titles(doc.html) if doc.html and need_structure else None
     if need_structure and lines:
-        main, method = _find_main(doc, lines, repeated, extracted, page)
+        main, method = _find_main(doc, lines, repeated, extracted, page, body_lines)
         if main is not None:
             regions.append(main)
             regions += _related(lines, main, repeated)
@@ -284,6 +291,7 @@ def _find_main(
     repeated: frozenset[str],
     extracted: str | None,
     page: PageTitles | None,
+    body_lines: BodyLines | None = None,
 ) -> tuple[ArticleRegion | None, str]:
     text = doc.text
     titles = _meta_titles(doc, page)
@@ -291,6 +299,24 @@ def _find_main(
         from annotator.suggest.extract import extract_main
 
         extracted = extract_main(doc.html, doc.url)
+    if body_lines is not None:
+        # A trained model: the article from its first to its last body line, every other
+        # line inside boilerplate; then the header and byline as for the extractor's body
+        # (the model learnt bodies, which leave the header lines out). A page where it sees
+        # no body line gets the built-in behaviour below.
+        body = body_lines(doc, lines, extracted or "")
+        kept = [i for i, is_body in enumerate(body) if is_body and not lines[i].blank]
+        if kept:
+            first, last = kept[0], kept[-1]
+            dropped = {
+                ln.index: bp.guess_kind(ln, "inside")
+                for ln in lines[first : last + 1]
+                if not ln.blank and not body[ln.index]
+            }
+            region = ArticleRegion(first, last, "main", first, dropped=dropped, extracted=True)
+            _widen_to_header(lines, region, titles, repeated, mark_all=True)
+            _place_markup_byline(doc, lines, region, page)
+            return region, "model"
     if extracted and tokens(extracted):
         found = _extractor_main(text, lines, extracted)
         if found is not None:

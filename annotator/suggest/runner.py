@@ -14,13 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from annotator.attribute_fill import date_value, page_clock_of
 from annotator.corpus import Corpus, CorpusError
 from annotator.model import SUGGESTIONS, Annotation, LabelScheme, Span
 from annotator.rules import check_annotation, sha256_text
 from annotator.suggest import boilerplate as bp
-from annotator.suggest.engine import SOURCES, DocInput, Proposal, suggest, to_spans
+from annotator.suggest.engine import SOURCES, BodyLines, DocInput, Proposal, suggest, to_spans
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
 
 # Which span survives when two of a layer overlap: the first in this order.
@@ -127,10 +128,13 @@ def suggest_text(
     repeated: frozenset[str] = frozenset(),
     gazetteer: Gazetteer | None = None,
     extracted: str | None = None,
+    body_lines: BodyLines | None = None,
 ) -> tuple[Annotation, str]:
     """The suggestions annotation of one document (valid under ``scheme``) and the method."""
     wanted = normalise_only(only)
-    result = suggest(doc, only=wanted, repeated=repeated, gazetteer=gazetteer, extracted=extracted)
+    result = suggest(
+        doc, only=wanted, repeated=repeated, gazetteer=gazetteer, extracted=extracted, body_lines=body_lines
+    )
     spans = with_page_zone(resolve(doc.text, result.spans, scheme), doc)
     doc_labels: dict[str, str] = {}
     page_type = scheme.doc_label("page_type")
@@ -193,9 +197,28 @@ _STATE: dict[str, object] = {}
 
 
 def _init(
-    root: str, only: frozenset[str], repeated: dict[str, frozenset[str]], gazetteer: CorpusGazetteer | None
+    root: str,
+    only: frozenset[str],
+    repeated: dict[str, frozenset[str]],
+    gazetteer: CorpusGazetteer | None,
+    model: str | None = None,
+    site_lines: dict[str, object] | None = None,
 ) -> None:
-    _STATE.update(corpus=Corpus.open(root), only=only, repeated=repeated, gazetteer=gazetteer)
+    _STATE.update(corpus=Corpus.open(root), only=only, repeated=repeated, gazetteer=gazetteer, model=None)
+    if model is not None:
+        # The trained model (checked by the caller before the workers start) and the line
+        # counts of every site, which its features need.
+        from annotator.train.model import LineModel
+
+        _STATE.update(model=LineModel.load(Path(model)), site_lines=site_lines or {})
+
+
+def _body_lines(site: str) -> BodyLines | None:
+    model = _STATE.get("model")
+    if model is None:
+        return None
+    site_lines = _STATE["site_lines"].get(site) if site else None  # type: ignore[attr-defined]
+    return model.predictor(site_lines)  # type: ignore[attr-defined, no-any-return]
 
 
 def _work(task: tuple[str, str]) -> DocOutcome:
@@ -215,6 +238,7 @@ def _work(task: tuple[str, str]) -> DocOutcome:
             repeated=repeated.get(site, frozenset()),
             # Nobody's marks on this very document: it learns from gold and other documents.
             gazetteer=gazetteer.for_document(doc_id) if gazetteer is not None else None,
+            body_lines=_body_lines(site),
         )
         corpus.save_annotation(annotation)
     except CorpusError as exc:
@@ -231,8 +255,12 @@ def suggest_corpus(
     only: Iterable[str] | None = None,
     jobs: int | None = None,
     progress: Callable[[Iterator[DocOutcome], int], Iterable[DocOutcome]] | None = None,
+    model: Path | None = None,
 ) -> SuggestReport:
     """Write suggestions for ``doc_ids`` (all documents by default) with ``jobs`` processes.
+
+    ``model``: a folder holding a trained line model (:mod:`annotator.train`), which then
+    finds the main article; the caller has loaded it once to check it.
 
     Holds the lock on the ``suggestions`` files for the whole run. Problems with single
     documents are collected in the report, the other documents go on.
@@ -255,7 +283,14 @@ def suggest_corpus(
             gazetteer, problems = corpus_gazetteer(corpus)
             report.problems += problems
         tasks = [(d, site_of.get(d, "")) for d in ids]
-        init_args = (str(corpus.root), wanted, repeated, gazetteer)
+        site_lines = None
+        if model is not None:
+            from annotator.train.data import corpus_site_lines
+
+            site_lines = corpus_site_lines(corpus)[1]
+        init_args = (
+            str(corpus.root), wanted, repeated, gazetteer, None if model is None else str(model), site_lines
+        )
         if jobs == 1 or len(ids) < 4:
             _init(*init_args)
             outcomes: Iterator[DocOutcome] = map(_work, tasks)

@@ -149,7 +149,9 @@ def test_a_failing_autosave_says_so_and_tries_again(
     assert journal_path(session.corpus, "tester", "d").exists()  # the journal keeps it
     path = tmp_path / "c" / "annotations" / "tester" / "d.json"
     qtbot.waitUntil(path.exists, timeout=5000)  # retried by itself
-    assert not journal_path(session.corpus, "tester", "d").exists()
+    # Written in the autosave's thread; the journal goes when the save lands on this one.
+    qtbot.waitUntil(lambda: not journal_path(session.corpus, "tester", "d").exists(), timeout=5000)
+    assert [s["label"] for s in orjson.loads(path.read_bytes())["spans"]] == ["PER"]
     assert window.windowTitle().endswith("saved")
 
 

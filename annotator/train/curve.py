@@ -1,0 +1,181 @@
+"""Scores of trained suggestions on pages they never saw: the learning curve of ``train --cv K``.
+
+Folds are grouped by site (:func:`annotator.train.data.group_of`): no site has pages on both
+sides, so a model cannot score by remembering a site's menus. In each fold, models are
+trained on growing random subsets of the training side (each subset holds the smaller
+ones) and the test side is suggested with each; trafilatura alone and the built-in
+suggestions are scored on the same test pages. The metric is the benchmark's
+(:mod:`annotator.evaluate`): the body of the suggested main article (clean text minus
+the title, subtitle, byline and date) against the gold body, document scores pooled over
+the folds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.corpus import Corpus, CorpusError
+from annotator.evaluate import DocScore, overall_scores, score_document
+from annotator.export.records import build_articles, entity_labels, main_article_text, sorted_spans
+from annotator.model import LabelScheme
+from annotator.suggest.engine import BodyLines, DocInput
+from annotator.suggest.lines import Line
+from annotator.suggest.runner import read_doc, site_statistics, suggest_text
+from annotator.train.data import Example, stack
+from annotator.train.model import LineModel, fit
+
+#: The sources whose spans make the body (the article, its boilerplate and header parts).
+STRUCTURE = ("boilerplate", "article", "title", "byline", "date")
+#: Training sizes tried below the whole training side of a fold.
+SIZES = (10, 25, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+
+
+def make_folds(groups: list[str], k: int, seed: int = 0) -> list[list[int]]:
+    """``k`` lists of example indices; all examples of a group in one list. Groups go, largest
+    first (shuffled among equals), to the list with the fewest examples."""
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
+    order = sorted(members)
+    random.Random(seed).shuffle(order)
+    order.sort(key=lambda g: -len(members[g]))
+    folds: list[list[int]] = [[] for _ in range(k)]
+    for group in order:
+        min(folds, key=len).extend(members[group])
+    return [sorted(f) for f in folds]
+
+
+def body_of(text: str, scheme: LabelScheme, annotation_spans: list[Any]) -> str:
+    spans = sorted_spans(annotation_spans)
+    return main_article_text(build_articles(text, spans, entity_labels(scheme)), "body")
+
+
+def suggested_body(
+    doc: DocInput, scheme: LabelScheme, repeated: frozenset[str], extracted: str, body_lines: BodyLines | None
+) -> str:
+    """The body of the main article the suggestions give ``doc``."""
+    annotation, _ = suggest_text(
+        doc, scheme, only=STRUCTURE, repeated=repeated, extracted=extracted, body_lines=body_lines
+    )
+    return body_of(doc.text, scheme, annotation.spans)
+
+
+def _fixed(predicted: list[bool]) -> BodyLines:
+    def body_lines(doc: DocInput, lines: list[Line], extracted: str) -> list[bool]:
+        return predicted
+
+    return body_lines
+
+
+@dataclass
+class Curve:
+    k: int
+    documents: int
+    groups: int
+    fold_sizes: list[int]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    trafilatura: dict[str, float | None] = field(default_factory=dict)
+    builtin: dict[str, float | None] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folds": self.k,
+            "grouped_by": "site",
+            "documents": self.documents,
+            "sites": self.groups,
+            "test_documents_per_fold": self.fold_sizes,
+            "rows": self.rows,
+            "trafilatura": self.trafilatura,
+            "builtin": self.builtin,
+        }
+
+    def table(self) -> str:
+        def f(v: float | None) -> str:
+            return "    -" if v is None else f"{v:.3f}"
+
+        head = f"{'train docs':>10}  {'trained F1':>10}  {'P':>5}  {'R':>5}  {'trafilatura':>11}  {'built-in':>8}"
+        out = [head]
+        for row in self.rows:
+            t = row["trained"]
+            out.append(
+                f"{row['train_documents']:>10.0f}  {f(t['f1']):>10}  {f(t['precision']):>5}  {f(t['recall']):>5}  "
+                f"{f(self.trafilatura['f1']):>11}  {f(self.builtin['f1']):>8}"
+            )
+        out.append(
+            f"({self.k} folds grouped by site, {self.groups} sites, {self.documents} documents; article-body "
+            "shingle F1, pooled over the folds; trafilatura and built-in on the same test pages)"
+        )
+        return "\n".join(out)
+
+
+def _overall(scores: dict[str, DocScore]) -> dict[str, float | None]:
+    precision, recall, f1 = overall_scores(scores)
+    return {k: None if v is None else round(v, 4) for k, v in (("precision", precision), ("recall", recall), ("f1", f1))}
+
+
+def learning_curve(
+    corpus: Corpus,
+    examples: list[Example],
+    k: int,
+    *,
+    jobs: int = 1,
+    seed: int = 0,
+    step: Callable[[str], None] | None = None,
+) -> Curve:
+    """The learning curve of ``examples`` over ``k`` folds grouped by site."""
+    folds = make_folds([e.group for e in examples], k, seed)
+    _, repeated = site_statistics(corpus)
+    docs: dict[str, DocInput] = {}
+    for e in examples:
+        try:
+            docs[e.doc_id] = read_doc(corpus, e.doc_id)
+        except CorpusError:
+            continue  # its features were computed: it read fine a moment ago
+    curve = Curve(k, len(examples), len({e.group for e in examples}), [len(f) for f in folds])
+    traf: dict[str, DocScore] = {}
+    builtin: dict[str, DocScore] = {}
+    for e in examples:
+        traf[e.doc_id] = score_document(e.gold_body, e.features.extracted)
+        body = suggested_body(docs[e.doc_id], corpus.scheme, repeated.get(e.site, frozenset()), e.features.extracted, None)
+        builtin[e.doc_id] = score_document(e.gold_body, body)
+    curve.trafilatura, curve.builtin = _overall(traf), _overall(builtin)
+    train_sides = [[i for i in range(len(examples)) if i not in set(test)] for test in folds]
+    smallest = min(len(t) for t in train_sides)
+    sizes = [s for s in SIZES if s < smallest]
+    trained: dict[int | None, dict[str, DocScore]] = {s: {} for s in [*sizes, None]}
+    used: dict[int | None, list[int]] = {s: [] for s in trained}
+    rng = random.Random(seed)
+    for number, (test, train) in enumerate(zip(folds, train_sides, strict=True), 1):
+        order = list(train)
+        rng.shuffle(order)
+        for size in trained:
+            chosen = order if size is None else order[:size]
+            if step:
+                step(f"fold {number}/{k}: training on {len(chosen)} documents")
+            rows, targets = stack([examples[i] for i in chosen])
+            if not targets.any() or targets.all():
+                continue  # one class only: nothing to learn (a tiny subset)
+            model = LineModel(fit(rows, targets.astype(float), jobs), {})
+            used[size].append(len(chosen))
+            for i in test:
+                e = examples[i]
+                body = suggested_body(
+                    docs[e.doc_id], corpus.scheme, repeated.get(e.site, frozenset()),
+                    e.features.extracted, _fixed(model.body_lines(e.features)),
+                )
+                trained[size][e.doc_id] = score_document(e.gold_body, body)
+    for size, scores in trained.items():
+        if not scores:
+            continue
+        curve.rows.append(
+            {
+                "size": "all" if size is None else size,
+                "train_documents": sum(used[size]) / len(used[size]),
+                "test_documents": len(scores),
+                "trained": _overall(scores),
+            }
+        )
+    return curve

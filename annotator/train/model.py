@@ -1,0 +1,204 @@
+"""The line model: fitting, its files, and the loader that refuses anything else.
+
+A model folder holds two files:
+
+* ``model.txt``: the LightGBM booster in LightGBM's own text format (trees as numbers);
+  loading it parses numbers and never runs code, unlike a pickle, which matters for a
+  corpus that arrives through git;
+* ``model.json``: the model card: the format, the feature names and their version, the
+  training documents and sites, scores, the threshold, library versions.
+
+The loader checks the card, that the features are the ones this version computes, and
+that the booster file is a LightGBM model with those features; each failure is a
+:class:`ModelError` naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from annotator.corpus import CorpusError, atomic_write_bytes, dump_json
+from annotator.suggest.engine import BodyLines, DocInput
+from annotator.suggest.lines import Line
+from annotator.train.features import (
+    FEATURES,
+    FEATURES_VERSION,
+    DocFeatures,
+    SiteLines,
+    document_features,
+)
+
+MODEL_FILE = "model.txt"
+CARD_FILE = "model.json"
+#: The card's ``format``: what kind of file this is, and its version.
+FORMAT = "article-annotator/line-model"
+FORMAT_VERSION = 1
+#: A line is body when the model's probability reaches this.
+THRESHOLD = 0.5
+
+#: LightGBM settings: small trees and few rounds are enough for a few dozen features, and
+#: ``deterministic`` makes the same gold give the same file (reviewable in git).
+PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.9,
+    "bagging_fraction": 0.9,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "seed": 0,
+    "deterministic": True,
+    "force_row_wise": True,
+    "verbosity": -1,
+}
+ROUNDS = 300
+
+
+class ModelError(CorpusError):
+    """A model folder or file that cannot be used (exit 1: the data has a problem)."""
+
+
+def has_model(folder: Path) -> bool:
+    """Whether ``folder`` holds a model (either of its files: a half-copied model is an error,
+    not the built-in behaviour)."""
+    return (folder / MODEL_FILE).exists() or (folder / CARD_FILE).exists()
+
+
+def library_versions() -> dict[str, str]:
+    import lightgbm
+    import trafilatura
+
+    from annotator import __version__
+
+    return {
+        "python": platform.python_version(),
+        "lightgbm": lightgbm.__version__,
+        "numpy": np.__version__,
+        "trafilatura": trafilatura.__version__,
+        "article-annotator": __version__,
+    }
+
+
+def fit(rows: np.ndarray, targets: np.ndarray, jobs: int = 1) -> Any:
+    """A LightGBM booster of ``targets`` (1: body line) from ``rows`` (:data:`FEATURES`)."""
+    import lightgbm
+
+    data = lightgbm.Dataset(rows, label=targets, feature_name=list(FEATURES), free_raw_data=True)
+    return lightgbm.train({**PARAMS, "num_threads": max(1, jobs)}, data, num_boost_round=ROUNDS)
+
+
+@dataclass
+class LineModel:
+    """A loaded (or just trained) line model."""
+
+    booster: Any
+    card: dict[str, Any]
+    threshold: float = THRESHOLD
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0)
+        return np.asarray(self.booster.predict(rows, num_threads=1), dtype=np.float64)
+
+    def body_lines(self, features: DocFeatures) -> list[bool]:
+        """Per line of the document (blank lines False): whether it is article body."""
+        out = [False] * len(features.lines)
+        for i, p in zip(features.index, self.probabilities(features.rows), strict=True):
+            out[i] = bool(p >= self.threshold)
+        return out
+
+    def predictor(self, site: SiteLines | None) -> BodyLines:
+        """The ``body_lines`` hook of :func:`annotator.suggest.engine.suggest` for a page of
+        the site whose line counts are ``site``."""
+
+        def body_lines(doc: DocInput, lines: list[Line], extracted: str) -> list[bool]:
+            return self.body_lines(document_features(doc, site, extracted))
+
+        return body_lines
+
+    def save(self, folder: Path) -> None:
+        """``model.txt`` then ``model.json``, each written whole (a reader never sees a part)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(folder / MODEL_FILE, self.booster.model_to_string().encode("utf-8"))
+        atomic_write_bytes(folder / CARD_FILE, dump_json(self.card))
+
+    @classmethod
+    def load(cls, folder: Path) -> LineModel:
+        """The model in ``folder``; :class:`ModelError` naming the file when it is not one."""
+        card_path, model_path = folder / CARD_FILE, folder / MODEL_FILE
+        for path in (card_path, model_path):
+            if not path.is_file():
+                raise ModelError(path, "missing: a model folder holds model.txt and model.json (`annotator train` writes both)")
+        card = _read_card(card_path)
+        try:
+            text = model_path.read_text("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ModelError(model_path, f"not a LightGBM text model (not UTF-8 text: {exc.reason})") from exc
+        # LightGBM's text format opens with the line "tree": anything else is refused before
+        # the library sees it (it would print its own fatal message on stderr).
+        if text.split("\n", 1)[0].strip() != "tree":
+            raise ModelError(model_path, "not a LightGBM text model (it does not start with 'tree')")
+        import lightgbm
+
+        try:
+            booster = lightgbm.Booster(model_str=text)
+        except lightgbm.basic.LightGBMError as exc:
+            raise ModelError(model_path, f"not a readable LightGBM model: {exc}") from exc
+        names = list(booster.feature_name())
+        if names != list(FEATURES):
+            raise ModelError(
+                model_path,
+                f"trained on other features ({len(names)} columns, not the {len(FEATURES)} of "
+                f"feature version {FEATURES_VERSION}): retrain with `annotator train`",
+            )
+        threshold = card.get("threshold", THRESHOLD)
+        if not isinstance(threshold, int | float) or not 0 < threshold < 1:
+            raise ModelError(card_path, f"threshold must be a number between 0 and 1, not {threshold!r}")
+        return cls(booster, card, float(threshold))
+
+
+def _read_card(path: Path) -> dict[str, Any]:
+    try:
+        card = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise ModelError(path, f"not valid JSON: {exc}") from exc
+    if not isinstance(card, dict):
+        raise ModelError(path, f"expected a JSON object, got {type(card).__name__}")
+    if card.get("format") != FORMAT:
+        raise ModelError(path, f"not a model card (format is {card.get('format')!r}, not {FORMAT!r})")
+    version = card.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(path, f"model card format version {version!r}; this version reads {FORMAT_VERSION}")
+    if card.get("features") != list(FEATURES) or card.get("features_version") != FEATURES_VERSION:
+        raise ModelError(
+            path,
+            f"trained on other features (version {card.get('features_version')!r}, this version "
+            f"computes version {FEATURES_VERSION}): retrain with `annotator train`",
+        )
+    return card
+
+
+def line_scores(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    """Precision, recall, F1 and accuracy of body lines."""
+    tp = int(np.sum(truth & predicted))
+    fp = int(np.sum(~truth & predicted))
+    fn = int(np.sum(truth & ~predicted))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    accuracy = float(np.mean(truth == predicted)) if len(truth) else math.nan
+    return {
+        "lines": len(truth),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "accuracy": round(accuracy, 4),
+    }

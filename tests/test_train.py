@@ -1,0 +1,216 @@
+"""``annotator train`` and suggestions from a trained model, on four real benchmark pages
+made gold with ``import --bodies`` (tests/fixtures/bodies/)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+lightgbm = pytest.importorskip("lightgbm")
+
+import annotator.cli as cli  # noqa: E402
+from annotator.corpus import Corpus  # noqa: E402
+from annotator.evaluate import score_document  # noqa: E402
+from annotator.export.records import build_articles, entity_labels, main_article_text, sorted_spans  # noqa: E402
+from annotator.model import GOLD, SUGGESTIONS  # noqa: E402
+from annotator.train.curve import make_folds  # noqa: E402
+from annotator.train.features import FEATURES, dom_lines  # noqa: E402
+from annotator.train.model import LineModel, ModelError, fit  # noqa: E402
+from tests.cli_helpers import one_line_error, run  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures" / "bodies"
+
+
+def test_train_is_a_command_of_the_cli() -> None:
+    assert "train" in cli.COMMANDS
+
+
+def gold_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str], bodies: bool = True) -> Path:
+    root = tmp_path / "corpus"
+    assert run(capsys, "new", str(root))[0] == 0
+    extra = ["--bodies", str(FIXTURES / "ground-truth.json")] if bodies else []
+    assert run(capsys, "import", str(root), str(FIXTURES / "html"), *extra)[0] == 0
+    return root
+
+
+def body(corpus: Corpus, source: str, doc_id: str) -> str:
+    loaded = corpus.load_annotation(source, doc_id)
+    assert loaded is not None
+    text = corpus.read_text(doc_id)
+    spans = sorted_spans(loaded.annotation.spans)
+    return main_article_text(build_articles(text, spans, entity_labels(corpus.scheme)), "body")
+
+
+def test_train_writes_a_text_model_and_its_card(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = gold_corpus(tmp_path, capsys)
+    code, out, err = run(capsys, "train", str(root), "--jobs", "1", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["ok"] and report["model"] == str(root / "models")
+    model_text = (root / "models" / "model.txt").read_text("utf-8")
+    assert model_text.startswith("tree\nversion=v4")
+    card = json.loads((root / "models" / "model.json").read_text("utf-8"))
+    assert card == report["card"]
+    assert card["training_documents"] == 4 and card["source"] == GOLD
+    assert card["features"] == list(FEATURES)
+    assert card["versions"]["lightgbm"] == lightgbm.__version__
+    assert sum(card["sites"].values()) == 4
+    assert card["cv"] is None
+    # The target: every non-blank line of the gold clean texts (whole lines, as --bodies
+    # marks them) is a body line, and no other line is.
+    corpus = Corpus.open(root)
+    clean_lines = 0
+    for doc_id in corpus.doc_ids():
+        text = corpus.read_text(doc_id)
+        loaded = corpus.load_annotation(GOLD, doc_id)
+        assert loaded is not None
+        articles = build_articles(text, sorted_spans(loaded.annotation.spans), frozenset())
+        clean_lines += sum(1 for ln in articles[0]["clean_text"].split("\n") if ln.strip())
+    assert card["body_lines"] == clean_lines
+    assert card["training_scores"]["lines"]["f1"] >= 0.95
+    assert card["training_scores"]["article_body"]["f1"] >= 0.9
+
+
+def test_model_round_trips_through_its_text_file(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(400, len(FEATURES)))
+    rows[::7, 3] = np.nan  # missing DOM features survive the file too
+    targets = (rows[:, 0] + rows[:, 5] > 0).astype(float)
+    model = LineModel(fit(rows, targets), {})
+    from annotator.train.features import FEATURES_VERSION
+    from annotator.train.model import FORMAT, FORMAT_VERSION
+
+    model.card = {"format": FORMAT, "format_version": FORMAT_VERSION, "features": list(FEATURES),
+                  "features_version": FEATURES_VERSION, "threshold": 0.5}
+    model.save(tmp_path / "m")
+    loaded = LineModel.load(tmp_path / "m")
+    assert np.array_equal(loaded.probabilities(rows), model.probabilities(rows))
+    assert loaded.card == model.card
+
+
+def test_suggest_uses_the_corpus_model_and_the_built_in_otherwise(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = gold_corpus(tmp_path, capsys)
+    code, out, _ = run(capsys, "suggest", str(root), "--jobs", "1", "--json")
+    assert code == 0
+    built_in = json.loads(out)
+    assert built_in["model"] is None and built_in["methods"] == {"extractor": 4}
+    assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
+    code, out, err = run(capsys, "suggest", str(root), "--jobs", "2", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["model"] == str(root / "models") and report["methods"] == {"model": 4}
+    corpus = Corpus.open(root)
+    for doc_id in corpus.doc_ids():
+        score = score_document(body(corpus, GOLD, doc_id), body(corpus, SUGGESTIONS, doc_id))
+        assert score.f1 >= 0.8, doc_id
+    # --model elsewhere: the same model moved out of the corpus is used from there.
+    moved = tmp_path / "elsewhere"
+    (root / "models").rename(moved)
+    code, out, _ = run(capsys, "suggest", str(root), "--model", str(moved), "--jobs", "1", "--json")
+    assert code == 0 and json.loads(out)["methods"] == {"model": 4}
+    code, out, _ = run(capsys, "suggest", str(root), "--jobs", "1", "--json")
+    assert json.loads(out)["methods"] == {"extractor": 4}
+    code, _, err = run(capsys, "suggest", str(root), "--model", str(tmp_path / "nope"))
+    assert code == 2 and "nope: no such folder" in one_line_error(err)
+
+
+def test_bad_models_are_refused_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = gold_corpus(tmp_path, capsys)
+    assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
+    models = root / "models"
+    card_path, model_path = models / "model.json", models / "model.txt"
+    good_card, good_model = card_path.read_bytes(), model_path.read_bytes()
+
+    def refused(expected: str) -> str:
+        code, _, err = run(capsys, "suggest", str(root), "--jobs", "1")
+        assert code == 1
+        line = one_line_error(err)
+        assert expected in line, line
+        return line
+
+    # A pickle (code that would run when loaded) is not read at all.
+    model_path.write_bytes(pickle.dumps({"not": "a model"}))
+    assert refused(f"{model_path}: not a LightGBM text model")
+    model_path.write_bytes(b"tree\nversion=v4\nnonsense")
+    assert refused(f"{model_path}: not a readable LightGBM model")
+    model_path.write_bytes(good_model)
+    card_path.write_bytes(b"{not json")
+    assert refused(f"{card_path}: not valid JSON")
+    card = json.loads(good_card)
+    card["features_version"] = 0
+    card_path.write_text(json.dumps(card), "utf-8")
+    assert refused(f"{card_path}: trained on other features")
+    # A LightGBM model of other columns beside a card that claims ours.
+    card_path.write_bytes(good_card)
+    other = lightgbm.train({"objective": "binary", "verbosity": -1},
+                           lightgbm.Dataset(np.random.default_rng(1).normal(size=(100, 3)),
+                                            label=np.arange(100) % 2), num_boost_round=2)
+    model_path.write_text(other.model_to_string(), "utf-8")
+    assert refused(f"{model_path}: trained on other features")
+    model_path.unlink()
+    assert refused(f"{model_path}: missing")
+    with pytest.raises(ModelError):
+        LineModel.load(models)
+
+
+def test_train_without_done_documents_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = gold_corpus(tmp_path, capsys, bodies=False)
+    code, out, err = run(capsys, "train", str(root), "--json")
+    assert code == 1
+    assert f"{root / 'gold'}: no done annotations by gold to train on" in one_line_error(err)
+    assert json.loads(out)["error"]["code"] == "corpus"
+    assert not (root / "models").exists()
+    code, _, err = run(capsys, "train", str(root), "--cv", "1")
+    assert code == 2 and "--cv must be a whole number from 2" in one_line_error(err)
+
+
+def test_folds_never_share_a_site() -> None:
+    groups = ["a.com"] * 5 + ["b.org"] * 3 + ["c.net"] * 3 + [f"doc:{i}" for i in range(9)] + ["d.de"] * 2
+    folds = make_folds(groups, 4)
+    assert sorted(i for f in folds for i in f) == list(range(len(groups)))
+    for n, fold in enumerate(folds):
+        others = {groups[i] for m, f in enumerate(folds) if m != n for i in f}
+        assert not {groups[i] for i in fold} & others
+    assert sorted(len(f) for f in folds) == [5, 5, 6, 6]
+
+
+def test_cv_prints_a_learning_curve_beside_the_baselines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = gold_corpus(tmp_path, capsys)
+    code, out, err = run(capsys, "train", str(root), "--cv", "2", "--jobs", "1", "--json")
+    assert code == 0, err
+    curve = json.loads(out)["card"]["cv"]
+    assert curve["folds"] == 2 and curve["documents"] == 4 and curve["grouped_by"] == "site"
+    assert sum(curve["test_documents_per_fold"]) == 4
+    [row] = curve["rows"]  # 2 training documents a fold: only the "all" row
+    assert row["size"] == "all" and row["train_documents"] == 2 and row["test_documents"] == 4
+    for scores in (row["trained"], curve["trafilatura"], curve["builtin"]):
+        assert 0.5 < scores["f1"] <= 1.0
+    code, out, _ = run(capsys, "train", str(root), "--cv", "2", "--jobs", "1")
+    assert code == 0
+    head, first = out.splitlines()[:2]
+    assert head.split() == ["train", "docs", "trained", "F1", "P", "R", "trafilatura", "built-in"]
+    assert first.split()[0] == "2"
+    code, _, err = run(capsys, "train", str(root), "--cv", "5")
+    assert code == 2 and "come from 4 site(s)" in one_line_error(err)
+
+
+def test_dom_lines_map_elements_to_their_features() -> None:
+    html = (
+        "<html><body><nav class='menu'><a href='/'>Home</a></nav>"
+        "<article><p>Text <a href='/x'>link</a> here</p><div class='share-box'>Share this</div></article>"
+        "</body></html>"
+    )
+    found = dom_lines(html)
+    names = FEATURES[FEATURES.index("dom_depth") :]
+    home, text, share = (dict(zip(names, found[k], strict=True)) for k in ("home", "text link here", "share this"))
+    assert home["tag_a"] == 1 and home["in_nav"] == 1 and home["cls_menu"] == 1 and home["dom_link_density"] == 1
+    assert text["tag_p"] == 1 and text["in_article"] == 1 and text["dom_link_density"] == pytest.approx(4 / 14)
+    assert text["in_nav"] == 0 and share["cls_share"] == 1 and share["tag_div"] == 1
