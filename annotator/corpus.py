@@ -265,11 +265,20 @@ def changed_since(path: str | Path, expected: FileVersion | None) -> bool:
     return len(data) != expected.size or hashlib.sha256(data).hexdigest() != expected.sha256
 
 
-def read_json_file(path: Path) -> object:
+def read_json_file(path: Path | str) -> object:
+    """A JSON file's value (a UTF-8 BOM is allowed); :class:`CorpusError` naming the file and
+    the problem when it cannot be read, is not UTF-8 or is not JSON. Every reader of a JSON
+    file a user gives (a scheme, a label map, bodies, the plan) goes through here."""
     try:
-        data = path.read_bytes()
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise CorpusError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(path, f"not UTF-8: byte {exc.start} (0x{data[exc.start]:02x})") from exc
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:

@@ -37,8 +37,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from annotator.corpus import CorpusError, read_json_file
 from annotator.evaluate import DocScore, score_document
 from annotator.importers.ids import sanitise_id
 from annotator.importers.jsonl import JsonlRecord
@@ -79,19 +78,9 @@ def load_bodies(path: Path | str) -> dict[str, str]:
     JSON or not of the shape ``{id: {"articleBody": "..."}}``."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BodiesError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BodiesError(f"{path}: not UTF-8: byte {exc.start} (0x{data[exc.start]:02x})") from exc
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise BodiesError(f"{path}: not valid JSON: {exc}") from exc
+        value = read_json_file(path)
+    except CorpusError as exc:
+        raise BodiesError(str(exc)) from exc
     shape = '{id: {"articleBody": "..."}}'
     if not isinstance(value, dict):
         raise BodiesError(f"{path}: expected an object {shape}, got {_kind(value)}")

@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from annotator.corpus import CorpusError, read_json_file
 from annotator.importers.foreign import AttrValue, ForeignDocument
 from annotator.importers.jsonl import JsonlRecord
 from annotator.model import SUGGESTIONS, LabelDef, LabelScheme
@@ -73,13 +74,9 @@ def unknown_labels_message(unknown: Counter[str], template: Path | None, scheme:
 def load_label_map(path: Path | str) -> dict[str, MapValue]:
     """The entries of a map file; :class:`LabelMapError` naming the file when unusable."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise LabelMapError(f"{path}: cannot read the label map: {exc.strerror or exc}") from exc
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise LabelMapError(f"{path}: the label map is not valid JSON: {exc}") from exc
+        value = read_json_file(path)
+    except CorpusError as exc:
+        raise LabelMapError(f"{exc.path}: the label map: {exc.message}") from exc
     if not isinstance(value, dict):
         raise LabelMapError(f"{path}: the label map must be a JSON object {{\"THEIRS\": \"OURS\"}}, not {type(value).__name__}")
     for key, target in value.items():
