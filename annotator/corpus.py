@@ -23,7 +23,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -569,12 +569,19 @@ class Corpus:
 
     @classmethod
     def create(
-        cls, root: Path | str, name: str | None = None, scheme: LabelScheme | None = None
+        cls,
+        root: Path | str,
+        name: str | None = None,
+        scheme: LabelScheme | None = None,
+        *,
+        ignore: Collection[str] = (),
     ) -> Corpus:
+        """A new corpus in ``root``: a new folder, or an empty one save for names in
+        ``ignore`` (the ``.git`` of a freshly cloned repository)."""
         root = Path(root)
         if (root / "corpus.json").exists():
             raise CorpusError(root / "corpus.json", "a corpus already exists here")
-        if root.exists() and any(root.iterdir()):
+        if root.exists() and not all(child.name in ignore for child in root.iterdir()):
             raise CorpusError(root, "folder is not empty; choose a new or empty folder")
         manifest = CorpusManifest(name=name or root.name, scheme=scheme or news_scheme())
         for sub in ("documents", "annotations", "gold"):

@@ -12,7 +12,7 @@ user's umask), and naming the output, not a hidden temporary, when the system re
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Literal
 
@@ -57,6 +57,7 @@ def check_output_path(
     foreign: Foreign | None = None,
     replace_hint: str = "",
     parents_must_exist: bool = True,
+    ignore: Collection[str] = (),
 ) -> Path:
     """Refuse an output path that is unsafe; return its real path, where to write.
 
@@ -66,7 +67,8 @@ def check_output_path(
     - ``kind="folder"``: an existing non-empty folder only with ``replace`` and only when
       ``foreign`` says the tool wrote it; ``kind="file"``: never a folder, and an existing file
       only when ``foreign`` says the tool wrote it (no ``foreign``: never);
-    - the parent folder must exist unless ``parents_must_exist`` is false.
+    - the parent folder must exist unless ``parents_must_exist`` is false;
+    - ``ignore``: names in a folder that do not make it "not empty" (``.git`` of a clone).
     """
     given = Path(path)
     if not str(path):
@@ -89,7 +91,7 @@ def check_output_path(
     if given.is_symlink():
         raise OutputPathError(given, f"is a symbolic link; give the {kind} it points to, or another")
     if kind == "folder":
-        _check_folder(given, real, replace, foreign, replace_hint)
+        _check_folder(given, real, replace, foreign, replace_hint, ignore)
     else:
         _check_file(given, real, foreign)
     if parents_must_exist and not real.parent.is_dir():
@@ -97,10 +99,12 @@ def check_output_path(
     return real
 
 
-def _check_folder(given: Path, real: Path, replace: bool, foreign: Foreign | None, hint: str) -> None:
+def _check_folder(
+    given: Path, real: Path, replace: bool, foreign: Foreign | None, hint: str, ignore: Collection[str] = ()
+) -> None:
     if real.exists() and not real.is_dir():
         raise OutputPathError(given, "exists and is not a folder")
-    if not real.is_dir() or not any(real.iterdir()):
+    if not real.is_dir() or all(child.name in ignore for child in real.iterdir()):
         return
     if not replace:
         raise OutputPathError(given, "folder exists and is not empty" + (f"; {hint}" if hint else ""))

@@ -389,3 +389,27 @@ def test_a_repository_made_by_hand_never_gets_runtime_files(tmp_path: Path, caps
     # corpus.json, guidelines.md, the text and its meta
     assert sync(root, lead=True).committed == 4
     assert "documents/.import.lock" not in git(root, "ls-files").split()
+
+
+def test_new_git_in_a_clone_of_the_teams_empty_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lead makes an empty repository on the host, clones it, and makes the corpus in the
+    clone: its `.git` does not make the folder "not empty", and the first sync pushes."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(tmp_path, "clone", "-q", str(remote), "lead")
+    root = tmp_path / "lead"
+    code, _out, err = run(capsys, "new", str(root), "--git")
+    assert code == 0, err
+    assert git(root, "remote").split() == ["origin"]  # the clone's own repository, kept
+    assert "guidelines.md" in git(root, "ls-files").split()
+    result = sync_cli(capsys, root, "--lead")
+    assert result["pushed"] is True
+    assert git(remote, "ls-tree", "-r", "--name-only", "HEAD").split() == git(root, "ls-files").split()
+    # Without --git, a folder holding a repository is not an empty folder.
+    other = tmp_path / "other"
+    git(tmp_path, "init", "-q", str(other))
+    code, _out, err = run(capsys, "new", str(other))
+    assert code == 2 and "not empty" in err
+    assert sorted(p.name for p in other.iterdir()) == [".git"]

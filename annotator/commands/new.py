@@ -44,23 +44,26 @@ def run(args: argparse.Namespace) -> int:
             raise CorpusError(path, "bad label scheme: " + "; ".join(str(p) for p in pydantic_problems(exc))) from exc
     # A corpus is an output like any other: not a file, not inside another corpus, not a
     # folder with something in it (usage errors, exit 2). Missing parents are created.
+    # With --git, a clone of the team's new, empty repository is an empty folder too.
+    keep = frozenset({".git"}) if args.git else frozenset()
     real = check_output_path(
         args.corpus,
         kind="folder",
         replace_hint="choose a new or empty folder",
         parents_must_exist=False,
+        ignore=keep,
     )
     if args.git:
         # Before anything is created: no git, or no identity to commit with, leaves nothing behind.
         _git_ready(real)
     made = _first_missing(real)
     try:
-        corpus = Corpus.create(args.corpus, name=args.name, scheme=scheme)
+        corpus = Corpus.create(args.corpus, name=args.name, scheme=scheme, ignore=keep)
         guidelines = write_starting_guidelines(corpus.root, corpus.scheme)
         # Files that belong in the first commit are written above this line.
         git_messages = _init_git(corpus.root) if args.git else []
     except BaseException:
-        _remove_half_corpus(real, made)
+        _remove_half_corpus(real, made, keep)
         raise
     info(f"created corpus {corpus.manifest.name!r} in {corpus.root} with the {corpus.scheme.name!r} scheme")
     info(f"wrote starting guidelines to {guidelines}: edit them for your team (the app shows them)")
@@ -96,7 +99,7 @@ def _first_missing(folder: Path) -> Path | None:
     return missing
 
 
-def _remove_half_corpus(real: Path, made: Path | None) -> None:
+def _remove_half_corpus(real: Path, made: Path | None, keep: frozenset[str] = frozenset()) -> None:
     # A failed `new` (disk full, read-only) must not leave folders without corpus.json,
     # which the next `new` would refuse as "not empty". The folder was new or empty before
     # (checked above), so everything in it is ours.
@@ -104,6 +107,8 @@ def _remove_half_corpus(real: Path, made: Path | None) -> None:
         shutil.rmtree(made, ignore_errors=True)
     elif real.is_dir():
         for child in real.iterdir():
+            if child.name in keep:
+                continue  # the clone's own .git: it was there before
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child, ignore_errors=True)
             else:
