@@ -11,26 +11,18 @@ import hashlib
 import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from annotator.corpus import Corpus, CorpusError, LockedError
 from annotator.gui.main_window import AUTOSAVE_MS, MainWindow
+from annotator.gui.settings import APPLICATION, ORGANIZATION, settings
 from annotator.model import SUGGESTIONS, is_valid_name
 from annotator.session import DocumentSession, pending_journals, recover_journals
 
-ORGANIZATION = "article-annotator"
-APPLICATION = "annotator"
 NAME_KEY = "annotator/name"
-
-
-def settings() -> QSettings:
-    """The app's settings, always an INI file: tests redirect it with ``QSettings.setPath``."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
-    )
 
 
 def remembered_annotator() -> str | None:
@@ -153,12 +145,20 @@ def start_window(
             last_doc=remembered_document(corpus, annotator),
         )
         window.documentOpened.connect(lambda doc_id: remember_document(corpus, annotator, doc_id))
+        window.reviewRequested.connect(partial(open_review, window))
         if window.session is not None:
             remember_document(corpus, annotator, window.session.doc_id)
     except BaseException:
         lock.release()
         raise
     return window
+
+
+def open_review(window: MainWindow) -> None:
+    """The "Review…" action of an annotator's window: review mode, loaded on first use."""
+    from annotator.gui.review_start import open_review_from
+
+    open_review_from(window)
 
 
 def _read_only_window(corpus: Corpus, annotator: str, exc: OSError, autosave_ms: int) -> MainWindow:
@@ -168,7 +168,7 @@ def _read_only_window(corpus: Corpus, annotator: str, exc: OSError, autosave_ms:
     def open_read_only(c: Corpus, a: str, doc_id: str) -> DocumentSession:
         return DocumentSession.open(c, a, doc_id, recover=False, read_only_reason=reason)
 
-    return MainWindow(
+    window = MainWindow(
         corpus,
         annotator,
         notes=[f"Opened read-only: {reason}; nothing can be changed or saved"],
@@ -176,6 +176,8 @@ def _read_only_window(corpus: Corpus, annotator: str, exc: OSError, autosave_ms:
         last_doc=remembered_document(corpus, annotator),
         session_factory=open_read_only,
     )
+    window.reviewRequested.connect(partial(open_review, window))
+    return window
 
 
 def remember_last_document(window: MainWindow) -> None:

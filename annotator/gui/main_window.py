@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
     documentOpened = Signal(str)
     #: An edit, undo or redo changed the open annotation (after every view refreshed).
     edited = Signal()
+    #: The "Review…" action was triggered (``gui.app`` and ``gui.review_start`` answer it).
+    reviewRequested = Signal()
 
     def __init__(
         self,
@@ -380,10 +382,9 @@ class MainWindow(QMainWindow):
         self.navigator.show_progress()
 
     def open_review(self) -> None:
-        """Ask which annotators to compare, then review them into gold (review mode)."""
-        from annotator.gui.review_start import open_review_from  # review mode loads on demand
-
-        open_review_from(self)
+        """The "Review…" action: whoever opened this window answers :attr:`reviewRequested`
+        (review mode builds on this module, so this module does not import it)."""
+        self.reviewRequested.emit()
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self.actions_by_name.values(), self)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -128,6 +129,8 @@ def start_review_window(
         controller = ReviewController(window, names)
         # The controller's list is the one in force; the factory reads it at each opening.
         controller.annotators = compared
+        # In a review window the same action changes the compared annotators.
+        window.reviewRequested.connect(partial(open_review_from, window))
     except BaseException:
         lock.release()
         raise

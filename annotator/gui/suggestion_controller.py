@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction
 from annotator.corpus import CorpusError
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.editor import DocumentEditor
+from annotator.gui.settings import settings
 from annotator.gui.suggestions import SuggestionCursor
 from annotator.gui.textview import SpanTextView
 from annotator.model import Span
@@ -40,10 +41,6 @@ def _text_order(span: Span) -> tuple[int, int, str]:
 
 
 def _settings() -> QSettings:
-    # The app's own settings (an INI file tests redirect); imported here because the app
-    # module builds the main window, which builds this controller.
-    from annotator.gui.app import settings
-
     return settings()
 
 
