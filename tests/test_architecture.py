@@ -123,7 +123,6 @@ def import_cycles(package: Path = PACKAGE) -> list[list[str]]:
 KNOWN_CORE_CYCLES = [
     ["annotator.conflicts", "annotator.journal", "annotator.session"],
     ["annotator.corpus", "annotator.loading"],
-    ["annotator.suggest.runner", "annotator.train.data"],
 ]
 
 

@@ -285,7 +285,7 @@ def suggest_corpus(
         tasks = [(d, site_of.get(d, "")) for d in ids]
         site_lines = None
         if model is not None:
-            from annotator.train.data import corpus_site_lines
+            from annotator.train.features import corpus_site_lines
 
             site_lines = corpus_site_lines(corpus)[1]
         init_args = (

@@ -14,27 +14,10 @@ from annotator.corpus import Corpus, CorpusError
 from annotator.export.records import build_articles, entity_labels, main_article_text, sorted_spans
 from annotator.export.selection import Left, Taken, select_documents
 from annotator.model import Span
-from annotator.suggest import boilerplate as bp
 from annotator.suggest.lines import Line
-from annotator.train.features import DocFeatures, SiteLines, document_features
+from annotator.train.features import DocFeatures, SiteLines, corpus_site_lines, document_features
 
 Ranges = list[tuple[int, int]]
-
-
-def corpus_site_lines(corpus: Corpus) -> tuple[dict[str, str], dict[str, SiteLines]]:
-    """Each document's site (its url's host; '' when it has none) and each site's line counts."""
-    site_of: dict[str, str] = {}
-    sites: dict[str, SiteLines] = {}
-    for doc_id in corpus.doc_ids():
-        try:
-            site = bp.site_of(corpus.read_meta(doc_id))
-            text = corpus.read_text(doc_id)
-        except CorpusError:
-            continue  # reported where the document itself is used
-        site_of[doc_id] = site
-        if site:
-            sites.setdefault(site, SiteLines()).add(text)
-    return site_of, sites
 
 
 def group_of(doc_id: str, site: str) -> str:

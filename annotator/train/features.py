@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 import numpy as np
 
+from annotator.corpus import Corpus, CorpusError
 from annotator.suggest import boilerplate as bp
 from annotator.suggest.align import align_lines
 from annotator.suggest.engine import DocInput, _is_byline_line, _is_date_line
@@ -287,3 +288,19 @@ def document_features(
             *((1.0, *found) if found is not None else missing_dom),
         )
     return DocFeatures(lines, index, rows, extracted)
+
+
+def corpus_site_lines(corpus: Corpus) -> tuple[dict[str, str], dict[str, SiteLines]]:
+    """Each document's site (its url's host; '' when it has none) and each site's line counts."""
+    site_of: dict[str, str] = {}
+    sites: dict[str, SiteLines] = {}
+    for doc_id in corpus.doc_ids():
+        try:
+            site = bp.site_of(corpus.read_meta(doc_id))
+            text = corpus.read_text(doc_id)
+        except CorpusError:
+            continue  # reported where the document itself is used
+        site_of[doc_id] = site
+        if site:
+            sites.setdefault(site, SiteLines()).add(text)
+    return site_of, sites
