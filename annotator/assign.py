@@ -33,7 +33,7 @@ its problem when it cannot be used (a broken file is never overwritten).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -122,7 +122,7 @@ def assignments_path(corpus: Corpus) -> Path:
     return corpus.root / ASSIGNMENTS_FILE
 
 
-def load_assignments(corpus: Corpus) -> Assignments | None:
+def load_assignments(corpus: Corpus, doc_ids: Collection[str] | None = None) -> Assignments | None:
     """The corpus's plan, None when it has none.
 
     Raises :class:`CorpusError` naming the file and every problem when it cannot be used
@@ -138,7 +138,10 @@ def load_assignments(corpus: Corpus) -> Assignments | None:
             plan_ = Assignments.model_validate(raw)
     except ValidationError as exc:
         raise CorpusError(path, "; ".join(p.message for p in pydantic_problems(exc))) from exc
-    missing = sorted(set(plan_.documents) - set(corpus.doc_ids()))
+    # ``doc_ids`` (a set or a mapping): the corpus's listing when the caller has it already
+    # (the app's document list), sparing a second listing of the folder.
+    known: Collection[str] = set(corpus.doc_ids()) if doc_ids is None else doc_ids
+    missing = sorted(d for d in plan_.documents if d not in known)
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         raise CorpusError(path, f"documents not in the corpus: {shown}")

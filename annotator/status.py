@@ -60,9 +60,10 @@ def corpus_status(corpus: Corpus) -> dict[str, Any]:
     ``assignments.json`` (None without one; a plan that cannot be used raises
     :class:`CorpusError` naming it) and ``agree``'s measures on the overlap documents.
     """
-    # The plan first: a broken plan is refused before the corpus is read.
-    plan = load_assignments(corpus)
     doc_ids = corpus.doc_ids()
+    # The plan before any file is read: a broken plan is refused at once (checked against
+    # this listing, not a second one).
+    plan = load_assignments(corpus, set(doc_ids))
     names = [name for name in corpus.annotators() if name != SUGGESTIONS]
     if corpus.annotated_ids(GOLD):
         names = [*names, GOLD]

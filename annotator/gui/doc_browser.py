@@ -11,7 +11,7 @@ or with no queue for them in it, the filter is hidden and the list is as it alwa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget
@@ -26,14 +26,16 @@ from annotator.model import RESERVED_ANNOTATORS, STATUSES
 MAX_PROBLEM_CHARS = 300
 
 
-def load_queue(corpus: Corpus, annotator: str) -> tuple[list[str], str | None]:
+def load_queue(
+    corpus: Corpus, annotator: str, doc_ids: Collection[str] | None = None
+) -> tuple[list[str], str | None]:
     """``annotator``'s queue from the corpus's plan, and the problem that kept it from being
     used (one line naming the file), if any. A broken plan must not keep anyone from
     working: they work without a queue until the lead fixes it."""
     if annotator in RESERVED_ANNOTATORS:
         return [], None  # gold (review mode) and suggestions have no queue
     try:
-        return queue_of(load_assignments(corpus), annotator), None
+        return queue_of(load_assignments(corpus, doc_ids), annotator), None
     except (CorpusError, OSError, ValueError) as exc:
         problem = " ".join(str(exc).split())  # pydantic and orjson messages may hold newlines
         if len(problem) > MAX_PROBLEM_CHARS:
@@ -53,7 +55,8 @@ class DocumentBrowser(QWidget):
         #: The open document, re-selected whenever a filter shows other rows.
         self.current: str | None = None
         self._switching = False
-        queue, self.queue_problem = load_queue(corpus, annotator)
+        # The list's own ids: the plan is checked against them, not a second listing.
+        queue, self.queue_problem = load_queue(corpus, annotator, self.model.row_of)
         self.model.set_queue(queue)
 
         self.filter_edit = QLineEdit(self)
