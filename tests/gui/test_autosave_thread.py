@@ -40,18 +40,28 @@ def blocked_writes(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, li
     return release, threads
 
 
+def window_on_a_page(open_window: Callable[..., MainWindow], tmp_path: Path) -> tuple[Corpus, MainWindow, Path]:
+    """A window on a one-page corpus, its autosave after 30 ms; the page's annotation file."""
+    corpus = Corpus.create(tmp_path / "c", name="t")
+    add_text(corpus, "d", TEXT)
+    window = open_window(tmp_path / "c", autosave_ms=30)
+    return corpus, window, tmp_path / "c" / "annotations" / "tester" / "d.json"
+
+
+def mark_until_the_write_waits(qtbot, window: MainWindow, threads: list[str]) -> None:
+    """Mark "Kim" (PER) and wait until the autosave's write is held by ``blocked_writes``."""
+    window.view.select_cp(0, 3)
+    key(qtbot, window, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: len(threads) == 1, timeout=5000)
+
+
 def test_the_autosave_writes_in_a_thread_and_edits_made_meanwhile_follow(
     qtbot, open_window: Callable[..., MainWindow], tmp_path: Path,
     blocked_writes: tuple[threading.Event, list[str]],
 ) -> None:
     release, threads = blocked_writes
-    corpus = Corpus.create(tmp_path / "c", name="t")
-    add_text(corpus, "d", TEXT)
-    window = open_window(tmp_path / "c", autosave_ms=30)
-    path = tmp_path / "c" / "annotations" / "tester" / "d.json"
-    window.view.select_cp(0, 3)
-    key(qtbot, window, Qt.Key.Key_P)
-    qtbot.waitUntil(lambda: len(threads) == 1, timeout=5000)
+    corpus, window, path = window_on_a_page(open_window, tmp_path)
+    mark_until_the_write_waits(qtbot, window, threads)
     assert threads == ["autosave"]  # not the GUI thread: the window is free meanwhile
     # The window answers while the write waits: another mark, journaled.
     window.view.select_cp(15, 20)
@@ -71,13 +81,8 @@ def test_closing_waits_for_the_write_in_flight(
     blocked_writes: tuple[threading.Event, list[str]],
 ) -> None:
     release, threads = blocked_writes
-    corpus = Corpus.create(tmp_path / "c", name="t")
-    add_text(corpus, "d", TEXT)
-    window = open_window(tmp_path / "c", autosave_ms=30)
-    path = tmp_path / "c" / "annotations" / "tester" / "d.json"
-    window.view.select_cp(0, 3)
-    key(qtbot, window, Qt.Key.Key_P)
-    qtbot.waitUntil(lambda: len(threads) == 1, timeout=5000)
+    corpus, window, path = window_on_a_page(open_window, tmp_path)
+    mark_until_the_write_waits(qtbot, window, threads)
     window.view.select_cp(15, 20)
     key(qtbot, window, Qt.Key.Key_L)
     threading.Timer(0.2, release.set).start()
@@ -94,19 +99,14 @@ def test_our_own_write_landing_is_no_conflict(
     """The folder watcher and the focus check see the file change while our write lands:
     neither may take it for someone else's."""
     release, threads = blocked_writes
-    corpus = Corpus.create(tmp_path / "c", name="t")
-    add_text(corpus, "d", TEXT)
-    window = open_window(tmp_path / "c", autosave_ms=30)
+    _corpus, window, path = window_on_a_page(open_window, tmp_path)
     asked: list[str] = []
     window.ask_conflict = lambda p: asked.append(p) or "keep"  # type: ignore[method-assign]
-    window.view.select_cp(0, 3)
-    key(qtbot, window, Qt.Key.Key_P)
-    qtbot.waitUntil(lambda: len(threads) == 1, timeout=5000)
+    mark_until_the_write_waits(qtbot, window, threads)
     release.set()
     flight = window.persistence._in_flight
     assert flight is not None
     flight.thread.join()  # written and renamed, not yet landed (no event processed)
-    path = tmp_path / "c" / "annotations" / "tester" / "d.json"
     assert path.exists()
     window.persistence.check_disk()  # as the window's activation would, right then
     qtbot.wait(300)  # the landing, the watcher's event and the deferred check run
