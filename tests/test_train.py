@@ -214,3 +214,28 @@ def test_dom_lines_map_elements_to_their_features() -> None:
     assert home["tag_a"] == 1 and home["in_nav"] == 1 and home["cls_menu"] == 1 and home["dom_link_density"] == 1
     assert text["tag_p"] == 1 and text["in_article"] == 1 and text["dom_link_density"] == pytest.approx(4 / 14)
     assert text["in_nav"] == 0 and share["cls_share"] == 1 and share["tag_div"] == 1
+
+
+def test_the_model_goes_to_models_or_outside_the_corpus_never_elsewhere_in_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = gold_corpus(tmp_path, capsys)
+    files = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    for inside in (root / "documents", root / "annotations" / "gold", root):
+        code, _, err = run(capsys, "train", str(root), "--jobs", "1", "--out", str(inside))
+        assert code == 2, err
+        assert "inside the corpus" in err or "is the corpus" in err, err
+        assert err.count("\n") == 1 and "Traceback" not in err
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == files
+    # A folder outside holding something else is not replaced; a new one, or a model folder, is.
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "todo.txt").write_text("mine")
+    code, _, err = run(capsys, "train", str(root), "--jobs", "1", "--out", str(other))
+    assert code == 2 and "other files than a model's" in err
+    assert (other / "todo.txt").read_text() == "mine"
+    elsewhere = tmp_path / "model"
+    assert run(capsys, "train", str(root), "--jobs", "1", "--out", str(elsewhere))[0] == 0
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["model.json", "model.txt"]
+    assert run(capsys, "train", str(root), "--jobs", "1", "--out", str(elsewhere))[0] == 0  # retrained
+    assert run(capsys, "train", str(root), "--jobs", "1", "--out", str(root / "models"))[0] == 0

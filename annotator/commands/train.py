@@ -18,6 +18,7 @@ from typing import Any
 
 from annotator.commands.common import (
     EXIT_OK,
+    MAX_JOBS,
     UsageError,
     add_jobs_option,
     error,
@@ -29,6 +30,10 @@ from annotator.commands.common import (
 )
 from annotator.corpus import CorpusError
 from annotator.model import GOLD, is_valid_name
+from annotator.outputs import check_output_path, real_path
+
+#: What a model folder holds (annotator/train/model.py): a folder of these alone is ours.
+MODEL_FOLDER_FILES = frozenset({"model.txt", "model.json"})
 
 MAX_FOLDS = 20
 
@@ -67,13 +72,11 @@ def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus)
     if args.source != GOLD and not is_valid_name(args.source):
         raise UsageError(f"--source: {args.source!r} is not gold or an annotator name")
-    int_in_range("--jobs", args.jobs, 1, 256)
+    int_in_range("--jobs", args.jobs, 1, MAX_JOBS)
     int_in_range("--cv", args.cv, 2, MAX_FOLDS)
     _lightgbm_version()
     jobs = args.jobs or os.cpu_count() or 1
-    out: Path = args.out if args.out is not None else corpus.root / "models"
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: not a folder", out)
+    out = _model_folder(corpus.root, args.out)
 
     from annotator.train.curve import learning_curve, suggested_body
     from annotator.train.data import stack, training_set
@@ -170,3 +173,25 @@ def run(args: argparse.Namespace) -> int:
             f"(article-body F1 on the training documents {train_f1:.3f}): {out}"
         )
     return EXIT_OK
+
+
+def _model_folder(corpus_root: Path, given: Path | None) -> Path:
+    """Where the model goes: ``CORPUS/models`` (the place ``suggest`` looks, inside the corpus
+    by design), or a folder outside the corpus that is new, empty or a model folder already;
+    never anywhere else inside the corpus (its documents, an annotator's files), through
+    the output check every command uses."""
+    default = corpus_root / "models"
+    if given is None or real_path(given) == real_path(default):
+        if default.exists() and not default.is_dir():
+            raise UsageError(f"{default}: not a folder", default)
+        return default
+
+    def ours(folder: Path) -> str | None:
+        names = {p.name for p in folder.iterdir()}
+        return None if names <= MODEL_FOLDER_FILES else "it holds other files than a model's"
+
+    check_output_path(
+        given, corpus_root, kind="folder", replace=True, foreign=ours,
+        replace_hint="give a new folder, or a model folder to replace", parents_must_exist=False,
+    )
+    return given
