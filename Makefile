@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: app test lint schema bench mutate clean
+.PHONY: app test lint schema bench mutate mutate-sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ mutate: $(STAMP)
 	rm -rf mutants
 	QT_QPA_PLATFORM=offscreen $(BIN)/mutmut run --max-children 2 || true
 	$(BIN)/python tools/mutation_score.py
+
+# A seeded random sample of the core's mutants: an estimate of the score with its 95% interval.
+SAMPLE ?= 500
+SEED ?= 1
+mutate-sample: $(STAMP)
+	$(BIN)/python tools/mutation_sample.py --size $(SAMPLE) --seed $(SEED) --max-children 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info mutants
