@@ -12,7 +12,8 @@ fixtures (Japanese, English) and, when ``../shared/data`` is there, Chinese and 
 3. Other tools (``--foreign-only`` runs just this): N records (default 10,000) of the seed
    page, each with its own first line and its 49 entity spans, imported from a doccano JSONL and
    from a Label Studio JSON export, against the same texts and spans as this tool's own
-   jsonl, and the same texts without spans (target: at most 2x the jsonl import).
+   jsonl, and the same texts without spans (target: at most 2x the jsonl import); the median
+   of `--repeat` interleaved rounds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -175,31 +178,38 @@ def foreign_inputs(folder: Path, count: int) -> tuple[dict[str, Path], int]:
     return paths, len(base)
 
 
-def foreign_table(count: int) -> None:
+def foreign_table(count: int, repeat: int = 3) -> None:
+    """Median of ``repeat`` interleaved rounds: each round imports every input once, into a
+    new corpus, so a burst of disk or CPU load elsewhere hits all the inputs alike."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         paths, per_doc = foreign_inputs(folder, count)
-        times: dict[str, float] = {}
-        for name, path in paths.items():
-            corpus = Corpus.create(folder / f"corpus-{name}")
-            start = time.perf_counter()
-            report = import_paths(corpus, [path])
-            times[name] = time.perf_counter() - start
-            assert report.imported == count and not report.problems, report.problems[:3]
-            assert report.annotations == (0 if name == "plain" else count), name
-    print(f"Importing {count:,} records of {per_doc} entity spans each (one run)")
+        times: dict[str, list[float]] = {name: [] for name in paths}
+        for round_no in range(repeat):
+            for name, path in paths.items():
+                corpus = Corpus.create(folder / f"corpus-{name}-{round_no}")
+                start = time.perf_counter()
+                report = import_paths(corpus, [path])
+                times[name].append(time.perf_counter() - start)
+                assert report.imported == count and not report.problems, report.problems[:3]
+                assert report.annotations == (0 if name == "plain" else count), name
+                shutil.rmtree(corpus.root)
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"Importing {count:,} records of {per_doc} entity spans each (median of {repeat} interleaved rounds)")
     print(f"{'input':40}{'seconds':>9}{'x jsonl+spans':>15}{'x plain jsonl':>15}")
     for name, label in (("plain", "jsonl, texts only"), ("jsonl", "jsonl with the same spans"),
                         ("doccano", "doccano JSONL"), ("label-studio", "Label Studio JSON (list of tasks)")):
-        print(f"{label:40}{times[name]:>9.2f}{times[name] / times['jsonl']:>15.2f}{times[name] / times['plain']:>15.2f}")
+        print(f"{label:40}{median[name]:>9.2f}{median[name] / median['jsonl']:>15.2f}"
+              f"{median[name] / median['plain']:>15.2f}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=10_000, help="records per format for the other tools' table")
     parser.add_argument("--foreign-only", action="store_true", help="only the other tools' table")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds of the other tools' table")
     args = parser.parse_args()
     if not args.foreign_only:
         detection_table()
         speed_table()
-    foreign_table(args.docs)
+    foreign_table(args.docs, args.repeat)
