@@ -239,3 +239,33 @@ def test_the_model_goes_to_models_or_outside_the_corpus_never_elsewhere_in_it(
     assert sorted(p.name for p in elsewhere.iterdir()) == ["model.json", "model.txt"]
     assert run(capsys, "train", str(root), "--jobs", "1", "--out", str(elsewhere))[0] == 0  # retrained
     assert run(capsys, "train", str(root), "--jobs", "1", "--out", str(root / "models"))[0] == 0
+
+
+def test_held_out_scores_are_the_suggest_commands_and_trafilaturas_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The three rows of bench_train.py's second table, each against an independent way to
+    get the same body: ``annotator suggest`` with and without the model, and trafilatura's
+    own text as the features recorded it."""
+    from annotator.evaluate import overall_scores
+    from annotator.train.curve import held_out_scores
+    from annotator.train.data import training_set
+
+    root = gold_corpus(tmp_path, capsys)
+    assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
+    corpus = Corpus.open(root)
+    data = training_set(corpus, GOLD, jobs=1)
+    scores = held_out_scores(corpus, data.examples, data.sites, LineModel.load(root / "models"))
+
+    def pooled(source_bodies: dict[str, str]) -> dict[str, float | None]:
+        by_doc = {doc_id: score_document(body(corpus, GOLD, doc_id), got) for doc_id, got in source_bodies.items()}
+        return {k: None if v is None else round(v, 4) for k, v in zip(("precision", "recall", "f1"), overall_scores(by_doc), strict=True)}
+
+    ids = corpus.doc_ids()
+    assert run(capsys, "suggest", str(root), "--jobs", "1")[0] == 0
+    assert scores["trained"] == pooled({d: body(corpus, SUGGESTIONS, d) for d in ids})
+    (root / "models").rename(tmp_path / "aside")
+    assert run(capsys, "suggest", str(root), "--jobs", "1")[0] == 0
+    assert scores["builtin"] == pooled({d: body(corpus, SUGGESTIONS, d) for d in ids})
+    assert scores["trafilatura"] == pooled({e.doc_id: e.features.extracted for e in data.examples})
+    assert len(data.examples) == 4 and scores["trafilatura"]["f1"] is not None

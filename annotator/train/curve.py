@@ -25,6 +25,7 @@ from annotator.suggest.engine import BodyLines, DocInput
 from annotator.suggest.lines import Line
 from annotator.suggest.runner import read_doc, site_statistics, suggest_text
 from annotator.train.data import Example, stack
+from annotator.train.features import SiteLines
 from annotator.train.model import LineModel, fit
 
 #: The sources whose spans make the body (the article, its boilerplate and header parts).
@@ -179,3 +180,28 @@ def learning_curve(
             }
         )
     return curve
+
+
+def held_out_scores(
+    corpus: Corpus, examples: list[Example], sites: dict[str, SiteLines], model: LineModel
+) -> dict[str, dict[str, float | None]]:
+    """Article-body precision, recall and F1 on ``examples`` (documents the model never saw,
+    from ``corpus``) of the suggestions with ``model``, of trafilatura alone and of the
+    built-in suggestions: the same metric and the same pages for the three.
+
+    ``sites`` are the corpus's line counts per site (:func:`annotator.train.data.training_set`
+    gives both), which the model's repetition features read as ``annotator suggest`` does.
+    """
+    _, repeated = site_statistics(corpus)
+    scores: dict[str, dict[str, DocScore]] = {"trained": {}, "trafilatura": {}, "builtin": {}}
+    for e in examples:
+        doc = read_doc(corpus, e.doc_id)
+        seen = repeated.get(e.site, frozenset())
+        scores["trafilatura"][e.doc_id] = score_document(e.gold_body, e.features.extracted)
+        builtin = suggested_body(doc, corpus.scheme, seen, e.features.extracted, None)
+        scores["builtin"][e.doc_id] = score_document(e.gold_body, builtin)
+        predictor = model.predictor(sites.get(e.site) if e.site else None)
+        trained = suggested_body(doc, corpus.scheme, seen, e.features.extracted, predictor)
+        scores["trained"][e.doc_id] = score_document(e.gold_body, trained)
+    return {name: _overall(by_doc) for name, by_doc in scores.items()}
+
