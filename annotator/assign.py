@@ -4,7 +4,8 @@
 
     {"schema_version": 1, "seed": 7, "overlap": 0.2, "per_overlap": 2,
      "annotators": {"alice": ["doc-3", "doc-1", ...], ...},   # each queue, in working order
-     "documents": {"doc-1": ["alice", "bob"], "doc-3": ["alice"], ...}}
+     "documents": {"doc-1": ["alice", "bob"], "doc-3": ["alice"], ...},
+     "order": "uncertain"}                                     # optional, see below
 
 The plan (:func:`plan`):
 
@@ -20,6 +21,14 @@ The plan (:func:`plan`):
   annotator who stops half way has still done half of their share of agreement documents.
 * Everything random comes from ``numpy.random.default_rng(seed)``: the same seed, corpus
   and options give the same plan, byte for byte.
+
+``order`` (absent: ``given``) is how the last run ordered the documents it added to each
+queue: ``given`` keeps the seeded shuffle above; ``uncertain`` hands each queue its new
+documents in the order of ``arrange`` (the command passes
+:func:`annotator.uncertainty.uncertain_order`: most uncertain first, interleaved across
+sites). Who gets which document is the same either way (the same seed gives the same
+queues' contents); the overlap documents then fall where their uncertainty puts them
+instead of at evenly spaced places (they are a random sample, so spread on average).
 
 Running again assigns only documents not in the plan yet, appended to the queues; nothing
 already planned moves. :func:`rebalance` takes an annotator who left off the plan: their
@@ -39,7 +48,15 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from annotator.corpus import (
     Corpus,
@@ -58,6 +75,11 @@ DEFAULT_OVERLAP = 0.2
 DEFAULT_PER_OVERLAP = 2
 #: Seeds are stored in the file; JSON readers outside Python lose integers past 2**53.
 MAX_SEED = 2**53 - 1
+#: How new documents are ordered in each queue; the first is the default (left out of the file).
+ORDERS = ("given", "uncertain")
+Order = Literal["given", "uncertain"]
+#: Reorders one queue's new documents; gets them and the queue before them.
+Arrange = Callable[[list[str], list[str]], list[str]]
 
 
 class PlanError(ValueError):
@@ -77,6 +99,9 @@ class Assignments(BaseModel):
     annotators: dict[AnnotatorName, list[DocId]]
     #: Each planned document's annotators, in the order they were given it.
     documents: dict[DocId, list[AnnotatorName]]
+    #: How the last run ordered the documents it added to each queue (``uncertain``: most
+    #: uncertain first, across sites). Left out of the file when ``given``.
+    order: Order = "given"
 
     @model_validator(mode="after")
     def _consistent(self) -> Assignments:
@@ -112,6 +137,14 @@ class Assignments(BaseModel):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_default_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # The default order is left out, as in the file: a plan dumps as it did before the field.
+        data: dict[str, object] = handler(self)
+        if data.get("order") == "given":
+            del data["order"]
+        return data
 
     def overlap_ids(self) -> list[str]:
         """Documents given to more than one annotator (the ones agreement can use)."""
@@ -153,7 +186,10 @@ def save_assignments(corpus: Corpus, assignments: Assignments) -> Path:
     path = assignments_path(corpus)
     # The fields are plain JSON already: dumping them directly skips pydantic's serializer
     # (most of the time of writing a 100,000-document plan).
-    atomic_write_bytes(path, dump_json({name: getattr(assignments, name) for name in Assignments.model_fields}))
+    fields = {name: getattr(assignments, name) for name in Assignments.model_fields}
+    if fields["order"] == "given":
+        del fields["order"]  # the default is left out: plans from before the field stay byte-identical
+    atomic_write_bytes(path, dump_json(fields))
     return path
 
 
@@ -270,15 +306,19 @@ def plan(
     per_overlap: int = DEFAULT_PER_OVERLAP,
     seed: int = 0,
     previous: Assignments | None = None,
+    arrange: Arrange | None = None,
 ) -> PlanResult:
     """Assign the documents of ``doc_ids`` that ``previous`` has not planned to
     ``annotators``; ``previous``'s assignments are kept as they are (see the module doc).
+
+    ``arrange``: the order of ``uncertain`` plans; it gets each queue's new documents and
+    the queue before them and returns the new documents reordered (the same ones).
 
     Raises :class:`PlanError` on bad options.
     """
     # Many small lists and no cycles: the collector would walk them again and again.
     with gc_paused():
-        return _plan(doc_ids, annotators, overlap, per_overlap, seed, previous)
+        return _plan(doc_ids, annotators, overlap, per_overlap, seed, previous, arrange)
 
 
 def _runs(owners: Sequence[int], sizes: Sequence[int]) -> np.ndarray:
@@ -304,6 +344,7 @@ def _plan(
     per_overlap: int,
     seed: int,
     previous: Assignments | None,
+    arrange: Arrange | None = None,
 ) -> PlanResult:
     check_options(annotators, overlap, per_overlap)
     if not 0 <= seed <= MAX_SEED:
@@ -372,7 +413,14 @@ def _plan(
         single_start += add_single[i]
     new_annotators = dict(old_annotators)
     for i, name in enumerate(annotators):
-        new_annotators[name] = queues[i] + shuffled[blocks[i]].tolist()
+        added = shuffled[blocks[i]].tolist()
+        if arrange is not None:
+            arranged = arrange(added, queues[i])
+            # A reordering only: a lost or doubled document would break the plan's two maps.
+            if sorted(arranged) != sorted(added):
+                raise ValueError("arrange must return the documents it was given, reordered")
+            added = arranged
+        new_annotators[name] = queues[i] + added
     # New documents follow the old ones, in the order given (the corpus's: sorted ids).
     documents: dict[str, list[str]] = {**old_documents, **slots} if old_documents else slots  # type: ignore[dict-item]
     # What the report shows, known here: nothing old moved, so an old queue keeps its count.
@@ -389,6 +437,7 @@ def _plan(
         per_overlap=per_overlap,
         annotators=new_annotators,
         documents=documents,
+        order="given" if arrange is None else "uncertain",
     )
     return PlanResult(
         result,
@@ -499,6 +548,7 @@ def rebalance(
         per_overlap=previous.per_overlap,
         annotators=annotators,
         documents=documents,
+        order=previous.order,
     )
     return PlanResult(result, moved=moved, kept=kept)
 
