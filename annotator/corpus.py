@@ -913,14 +913,16 @@ def _meta_ids(names: list[bytes]) -> list[str]:
     suffix = os.fsencode(META_SUFFIX)
     n = len(suffix)
     encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
-    if names and len(names) * max(map(len, names)) <= _SORT_ARRAY_MAX:
+    width = max(map(len, names), default=0)
+    if names and len(names) * width <= _SORT_ARRAY_MAX:
         import numpy as np  # the CLI and the app load it anyway (assignments, agreement)
 
         # Filtered and sorted in one contiguous array: sorting 100,000 Python strings
         # scattered in memory costs twice as much. Byte order is code point order for
         # UTF-8, save names that are not UTF-8 (decoded to surrogates): the final sort
         # puts those right, and costs one pass over a list already in order.
-        array = np.array(names)
+        # The width given: numpy need not measure 200,000 names again (a fifth of the listing).
+        array = np.array(names, dtype=f"S{width}")
         array = array[np.strings.endswith(array, suffix)]
         array.sort()
         names = array.tolist()

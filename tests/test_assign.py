@@ -400,9 +400,10 @@ def test_plans_and_reports_are_byte_identical_to_the_pinned_ones(
     assert got == PINNED
 
 
+@pytest.mark.parametrize("utf8_only", [True, False], ids=["utf8-names", "a-name-not-utf8"])
 @pytest.mark.parametrize("in_array", [True, False], ids=["numpy-sort", "python-sort"])
 def test_doc_ids_lists_the_documents_with_a_meta_sorted_by_code_point(
-    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, in_array: bool
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, in_array: bool, utf8_only: bool
 ) -> None:
     """``Corpus.doc_ids``, which ``assign`` lists the corpus with, sorts the names as bytes
     in one array when it is small enough, else in Python: either way the ids are sorted as
@@ -412,10 +413,10 @@ def test_doc_ids_lists_the_documents_with_a_meta_sorted_by_code_point(
     (documents / "half.txt").write_text("no meta yet", "utf-8")
     # Names no import writes: one not UTF-8 (decoded to a surrogate, as os.listdir does),
     # whose byte order (0xE1 before 0xE3) is not its code point order (U+DCE1 after U+3042).
-    for name in (b"\xe1", "\u3042".encode(), "\u00e9".encode()):
+    for name in ("\u3042".encode(), "\u00e9".encode()) if utf8_only else (b"\xe1", "\u3042".encode(), "\u00e9".encode()):
         with open(os.path.join(os.fsencode(documents), name + b".meta.json"), "wb") as handle:
             handle.write(b"{}")
     if not in_array:
         monkeypatch.setattr("annotator.corpus._SORT_ARRAY_MAX", 0)
     expected = ["Z", "a-10", "a-9", "b-2", "\u00e9", "\u3042", "\udce1"]
-    assert corpus.doc_ids() == expected
+    assert corpus.doc_ids() == (expected[:-1] if utf8_only else expected)
