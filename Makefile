@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,parquet]'
 	# Optional extras whose tests skip without them: each installed when the index has it.
-	for extra in spacy hf korean train; do \
+	for extra in spacy hf korean train dask; do \
 	  $(BIN)/python -m pip install --quiet -e ".[$$extra]" || echo "note: extra $$extra not installed; its tests will skip"; \
 	done
 	touch $(STAMP)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotator.commands.common import (
@@ -20,8 +20,9 @@ from annotator.commands.common import (
     print_json,
     progress,
 )
+from annotator.corpus import Corpus, CorpusError
 from annotator.model import is_valid_name
-from annotator.suggest import SOURCES, normalise_only, suggest_corpus
+from annotator.suggest import SOURCES, SuggestReport, normalise_only, suggest_corpus
 from annotator.suggest.runner import DocOutcome
 
 
@@ -47,6 +48,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "else the built-in suggestions)",
     )
     add_jobs_option(p, "the number of CPUs")
+    p.add_argument(
+        "--dask", metavar="ADDRESS",
+        help="suggest on a Dask cluster: the scheduler's address (tcp://host:8786), or 'local' "
+        "for a cluster of --jobs worker processes on this machine. This process reads the "
+        "corpus and writes every file; the workers need article-annotator installed, not the "
+        "corpus. Needs the extra dask",
+    )
+    p.add_argument(
+        "--dask-timeout", type=float, default=None, metavar="SECONDS",
+        help="seconds to wait for the Dask scheduler (default: 10)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     p.set_defaults(func=run)
 
@@ -78,6 +90,35 @@ def model_folder(corpus_root: Path, given: Path | None) -> Path | None:
     return folder
 
 
+def _on_cluster(
+    args: argparse.Namespace,
+    corpus: Corpus,
+    only: frozenset[str],
+    jobs: int,
+    bar: Callable[[Iterator[DocOutcome], int], Iterable[DocOutcome]],
+    model: Path | None,
+) -> SuggestReport:
+    """``suggest_corpus`` on the Dask cluster ``--dask`` names. Connected before the lock is
+    taken or anything is read: a missing extra or an unreachable scheduler is a usage
+    error with nothing written."""
+    from annotator.suggest.cluster import CONNECT_TIMEOUT, ClusterError, dask_client, on_cluster
+
+    timeout = CONNECT_TIMEOUT if args.dask_timeout is None else args.dask_timeout
+    if not timeout > 0:
+        raise UsageError(f"--dask-timeout must be a number of seconds above 0, not {args.dask_timeout}")
+    try:
+        with dask_client(args.dask, workers=jobs, timeout=timeout) as client:
+            try:
+                return suggest_corpus(
+                    corpus, args.docs, only=only, progress=bar, model=model, distribute=on_cluster(client)
+                )
+            except ClusterError as exc:
+                # A worker failed midway: what was written stays, as after an interrupt.
+                raise CorpusError(corpus.root, str(exc)) from exc
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus)
     try:
@@ -101,9 +142,13 @@ def run(args: argparse.Namespace) -> int:
         return progress(outcomes, total=total, desc="suggest", unit="page")
 
     model = model_folder(corpus.root, args.model)
-    report = suggest_corpus(
-        corpus, args.docs, only=only, jobs=args.jobs or os.cpu_count(), progress=bar, model=model
-    )
+    jobs = args.jobs or os.cpu_count() or 1
+    if args.dask is None:
+        if args.dask_timeout is not None:
+            raise UsageError("--dask-timeout needs --dask")
+        report = suggest_corpus(corpus, args.docs, only=only, jobs=jobs, progress=bar, model=model)
+    else:
+        report = _on_cluster(args, corpus, only, jobs, bar, model)
     for problem in report.problems:
         error(problem)
     if args.json:

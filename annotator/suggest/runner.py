@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.attribute_fill import date_value, page_clock_of
 from annotator.corpus import Corpus, CorpusError
@@ -192,6 +193,10 @@ def site_statistics(corpus: Corpus) -> tuple[dict[str, str], dict[str, frozenset
     return site_of, {site: bp.repeated_lines(group) for site, group in texts.items()}
 
 
+#: Runs ``(doc_id, site)`` tasks elsewhere given the corpus and the shared state (see
+#: :func:`suggest_corpus`), yielding their outcomes in order.
+Distribute = Callable[[Corpus, list[tuple[str, str]], dict[str, Any]], Iterator[DocOutcome]]
+
 # Worker state, set once per process by _init (the gazetteer and site lines can be big).
 _STATE: dict[str, object] = {}
 
@@ -213,39 +218,63 @@ def _init(
         _STATE.update(model=LineModel.load(Path(model)), site_lines=site_lines or {})
 
 
-def _body_lines(site: str) -> BodyLines | None:
-    model = _STATE.get("model")
+def _body_lines(state: Mapping[str, Any], site: str) -> BodyLines | None:
+    model = state.get("model")
     if model is None:
         return None
-    site_lines = _STATE["site_lines"].get(site) if site else None  # type: ignore[attr-defined]
-    return model.predictor(site_lines)  # type: ignore[attr-defined, no-any-return]
+    site_lines = state["site_lines"].get(site) if site else None
+    return model.predictor(site_lines)  # type: ignore[no-any-return]
 
 
-def _work(task: tuple[str, str]) -> DocOutcome:
-    doc_id, site = task
-    corpus: Corpus = _STATE["corpus"]  # type: ignore[assignment]
-    repeated: dict[str, frozenset[str]] = _STATE["repeated"]  # type: ignore[assignment]
-    gazetteer: CorpusGazetteer | None = _STATE["gazetteer"]  # type: ignore[assignment]
-    outcome = DocOutcome(doc_id)
+def suggest_document(
+    state: Mapping[str, Any], scheme: LabelScheme, doc: DocInput, site: str
+) -> tuple[Annotation, str]:
+    """One document's suggestions given the corpus-wide ``state`` (the sources wanted,
+    each site's repeated lines, the gazetteer, the loaded model and site line counts):
+    what a worker process, or a Dask worker, computes. No files are read or written."""
+    repeated: dict[str, frozenset[str]] = state["repeated"]
+    gazetteer: CorpusGazetteer | None = state["gazetteer"]
+    return suggest_text(
+        doc,
+        scheme,
+        only=state["only"],
+        repeated=repeated.get(site, frozenset()),
+        # Nobody's marks on this very document: it learns from gold and other documents.
+        gazetteer=gazetteer.for_document(doc.doc_id) if gazetteer is not None else None,
+        body_lines=_body_lines(state, site),
+    )
+
+
+def read_for_suggestions(corpus: Corpus, doc_id: str) -> DocInput:
+    """:func:`read_doc`, refused (:class:`CorpusError`) when the document's suggestions
+    file does not load: one edited by hand or damaged is never overwritten."""
+    doc = read_doc(corpus, doc_id)
+    corpus.load_annotation(SUGGESTIONS, doc_id, doc.text)
+    return doc
+
+
+def save_suggestions(corpus: Corpus, outcome: DocOutcome, annotation: Annotation) -> DocOutcome:
+    """Write ``annotation`` and complete ``outcome`` (its span counts, or the problem)."""
     try:
-        doc = read_doc(corpus, doc_id)
-        # A suggestions file that does not load (edited by hand, damaged) is never overwritten.
-        corpus.load_annotation(SUGGESTIONS, doc_id, doc.text)
-        annotation, outcome.method = suggest_text(
-            doc,
-            corpus.scheme,
-            only=_STATE["only"],  # type: ignore[arg-type]
-            repeated=repeated.get(site, frozenset()),
-            # Nobody's marks on this very document: it learns from gold and other documents.
-            gazetteer=gazetteer.for_document(doc_id) if gazetteer is not None else None,
-            body_lines=_body_lines(site),
-        )
         corpus.save_annotation(annotation)
     except CorpusError as exc:
         outcome.problem = str(exc)
         return outcome
     outcome.counts = dict(Counter(s.label for s in annotation.spans))
     return outcome
+
+
+def _work(task: tuple[str, str]) -> DocOutcome:
+    doc_id, site = task
+    corpus: Corpus = _STATE["corpus"]  # type: ignore[assignment]
+    outcome = DocOutcome(doc_id)
+    try:
+        doc = read_for_suggestions(corpus, doc_id)
+    except CorpusError as exc:
+        outcome.problem = str(exc)
+        return outcome
+    annotation, outcome.method = suggest_document(_STATE, corpus.scheme, doc, site)
+    return save_suggestions(corpus, outcome, annotation)
 
 
 def suggest_corpus(
@@ -256,11 +285,18 @@ def suggest_corpus(
     jobs: int | None = None,
     progress: Callable[[Iterator[DocOutcome], int], Iterable[DocOutcome]] | None = None,
     model: Path | None = None,
+    distribute: Distribute | None = None,
 ) -> SuggestReport:
     """Write suggestions for ``doc_ids`` (all documents by default) with ``jobs`` processes.
 
     ``model``: a folder holding a trained line model (:mod:`annotator.train`), which then
     finds the main article; the caller has loaded it once to check it.
+
+    ``distribute``: runs the documents elsewhere instead of ``jobs`` processes (a Dask
+    cluster: :func:`annotator.suggest.cluster.on_cluster`); it is given the corpus, the
+    ``(doc_id, site)`` tasks and the corpus-wide state of :func:`suggest_document` (the
+    model loaded) and yields the outcomes in task order, having written each file with
+    :func:`read_for_suggestions` and :func:`save_suggestions` as the local path does.
 
     Holds the lock on the ``suggestions`` files for the whole run. Problems with single
     documents are collected in the report, the other documents go on.
@@ -291,7 +327,10 @@ def suggest_corpus(
         init_args = (
             str(corpus.root), wanted, repeated, gazetteer, None if model is None else str(model), site_lines
         )
-        if jobs == 1 or len(ids) < 4:
+        if distribute is not None:
+            state = _shared_state(corpus, wanted, repeated, gazetteer, model, site_lines)
+            _collect(report, distribute(corpus, tasks, state), progress, len(ids))
+        elif jobs == 1 or len(ids) < 4:
             _init(*init_args)
             outcomes: Iterator[DocOutcome] = map(_work, tasks)
             _collect(report, outcomes, progress, len(ids))
@@ -301,6 +340,27 @@ def suggest_corpus(
                 _collect(report, pool.map(_work, tasks, chunksize=chunk), progress, len(ids))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _shared_state(
+    corpus: Corpus,
+    only: frozenset[str],
+    repeated: dict[str, frozenset[str]],
+    gazetteer: CorpusGazetteer | None,
+    model: Path | None,
+    site_lines: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What :func:`suggest_document` needs, for a ``distribute`` function to send once to
+    every worker: the model goes loaded (workers need not see the model folder, only have
+    LightGBM installed)."""
+    state: dict[str, Any] = {
+        "scheme": corpus.scheme, "only": only, "repeated": repeated, "gazetteer": gazetteer, "model": None
+    }
+    if model is not None:
+        from annotator.train.model import LineModel
+
+        state.update(model=LineModel.load(model), site_lines=site_lines or {})
+    return state
 
 
 def _collect(
