@@ -216,20 +216,32 @@ def date_value(text: str, clock: Callable[[], PageClock] = PageClock) -> str | N
 
 def _zone_after(text: str, pos: int, iso: bool) -> str | None:
     """The zone written right after the date ending at ``pos`` (``iso``: written with a T)."""
+    found = zone_after(text, pos, iso)
+    return found[0] if found is not None else None
+
+
+def zone_after(text: str, pos: int, iso: bool) -> tuple[str, int] | None:
+    """The offset written right after the date ending at ``pos`` and where its writing ends
+    (a closing parenthesis included): "09:03 (KST)" -> ("+09:00", after ")"). ``iso``: the
+    date is written with a T, so that a glued "-05:00" is its zone, not a time range."""
     m = _ZONE_AFTER_RE.match(text, pos)
     if m is None:
         return None
+    end = m.end()
+    if "(" in text[pos:end] and text[end : end + 1] == ")":
+        end += 1
     attached = m.group("iso")
+    offset: str | None
     if attached:
-        if attached == "Z":
-            return "+00:00"
         # "09:00-10:00" is a range; "2020-06-03T09:00-05:00" is a zone.
-        return parse_offset(attached) if attached[0] == "+" or iso else None
-    if m.group("prefix"):
-        return _offset(m.group("sign"), m.group("hours"), m.group("minutes"))
-    if m.group("plus"):
-        return parse_offset("+" + m.group("plus"))
-    return ZONE_ABBREVIATIONS.get(m.group("name"))
+        offset = "+00:00" if attached == "Z" else parse_offset(attached) if attached[0] == "+" or iso else None
+    elif m.group("prefix"):
+        offset = _offset(m.group("sign"), m.group("hours"), m.group("minutes"))
+    elif m.group("plus"):
+        offset = parse_offset("+" + m.group("plus"))
+    else:
+        offset = ZONE_ABBREVIATIONS.get(m.group("name"))
+    return (offset, end) if offset is not None else None
 
 
 def fill_attrs(

@@ -21,8 +21,8 @@ benchmark has none.
 
 from __future__ import annotations
 
-import codecs
 import gzip
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +32,34 @@ from annotator.corpus import Corpus, read_file_bytes
 from annotator.export.base import Writer
 from annotator.export.output import FileInfo, write_file
 from annotator.export.records import main_article_text
+from annotator.importers.html import KEPT_AS_UTF8, kept_html_text
+from annotator.importers.text import DecodeError
 
 GROUND_TRUTH = "ground-truth.json"
 HTML_DIR = "html"
 _UTF8 = frozenset({"utf-8", "utf_8", "utf8", "ascii", "us-ascii", "utf-8-sig"})
 
 
-def utf8_html_gz(data: bytes, encoding: str | None) -> bytes:
-    """The kept ``.html.gz`` bytes as a gzip of UTF-8 HTML."""
-    if encoding is None or encoding.lower() in _UTF8:
+def utf8_html_gz(data: bytes, encoding: str | None, normalised: Sequence[str] = ()) -> bytes:
+    """The kept ``.html.gz`` bytes as a gzip of UTF-8 HTML, decoded as import decoded them
+    (:func:`kept_html_text`: a page decoded line by line is recorded as "utf-8" but is not)."""
+    marked = any(n == "bom" or n.startswith(("invalid-bytes", KEPT_AS_UTF8)) for n in normalised)
+    raw = gzip.decompress(data)
+    if not marked and (encoding is None or encoding.lower() in _UTF8) and _is_utf8(raw):
         return data  # already what the benchmark's readers expect: copied as it is
     try:
-        codec = codecs.lookup(encoding).name
-    except LookupError:
-        return data
-    html = gzip.decompress(data).decode(codec, errors="replace")
-    return gzip.compress(html.encode("utf-8"), mtime=0)
+        html = kept_html_text(raw, encoding, list(normalised))
+    except DecodeError:
+        html = raw.decode("utf-8", errors="replace")
+    return gzip.compress(html.encode("utf-8", errors="replace"), mtime=0)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # an older import recorded "utf-8" for a page decoded line by line
+    return True
 
 
 class BenchmarkWriter(Writer):
@@ -69,7 +81,7 @@ class BenchmarkWriter(Writer):
         meta = self.corpus.read_meta(doc_id)
         data = read_file_bytes(self.corpus.html_path(doc_id))
         rel = f"{HTML_DIR}/{doc_id}{self.suffix}"
-        self.files[rel] = write_file(self.folder / rel, utf8_html_gz(data, meta.encoding))
+        self.files[rel] = write_file(self.folder / rel, utf8_html_gz(data, meta.encoding, meta.normalised))
         if "." in doc_id:
             self.dotted.append(doc_id)
 

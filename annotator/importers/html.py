@@ -44,7 +44,7 @@ import html_text
 import lxml.etree
 import lxml.html
 
-from annotator.importers.text import Decoded, decode
+from annotator.importers.text import Decoded, DecodeError, decode
 
 if TYPE_CHECKING:
     from annotator.corpus import Corpus
@@ -155,22 +155,45 @@ def decode_html(data: bytes, forced: str | None = None) -> Decoded:
     return decode(data, declared=declared_charset(data), forced=forced)
 
 
+#: ``normalised`` entry of a page whose kept HTML is the decoded page in UTF-8, not the
+#: original bytes (import found that its recorded decision would not read them back alike).
+KEPT_AS_UTF8 = "html-kept-as-utf-8"
+
+
+def kept_html_text(data: bytes, encoding: str | None, normalised: list[str]) -> str:
+    """The kept original ``data`` decoded exactly as import decoded it.
+
+    ``encoding`` and ``normalised`` are what import recorded (the meta's). A page decoded
+    by its BOM, or line by line (``invalid-bytes:...``: no single encoding reads it), gets
+    the same decision again (:func:`decode_html` is deterministic); any other page is in
+    ``encoding`` as a whole (``ascii`` and a missing one are UTF-8). Bytes that the
+    recorded encoding does not read (a corpus imported by an older version that recorded
+    "utf-8" for a page decoded line by line, or an edited meta) are decoded as import
+    decodes them now instead of being refused. Raises :class:`DecodeError` only for bytes
+    that no decision reads.
+    """
+    if KEPT_AS_UTF8 in normalised:
+        return data.decode("utf-8", errors="surrogatepass")
+    if "bom" in normalised or any(n.startswith("invalid-bytes") for n in normalised):
+        return decode_html(data).text
+    try:
+        return decode(data, forced=encoding if encoding not in (None, "ascii") else "utf-8").text
+    except (DecodeError, LookupError):
+        return decode_html(data).text
+
+
 def source_html(corpus: Corpus, doc_id: str) -> str | None:
     """The kept original HTML of ``doc_id`` as text, or None when it was not imported from HTML.
 
     ``normalise_text(html_to_text(source_html(...)).text)[0]`` is the document's text when its
     meta's ``normalised`` contains ``html-to-text``: extractors run on it map back to offsets.
+    Decoded by :func:`kept_html_text` with the decision import recorded.
     """
     meta = corpus.read_meta(doc_id)
     if not meta.html_source:
         return None
     data = gzip.decompress(corpus.html_path(doc_id).read_bytes())
-    if "bom" in meta.normalised or any(n.startswith("invalid-bytes") for n in meta.normalised):
-        # Decoded at import by BOM or line by line (no single encoding reads it): the same
-        # decision again gives the same text.
-        return decode_html(data).text
-    encoding = meta.encoding if meta.encoding not in (None, "ascii") else "utf-8"
-    return decode(data, forced=encoding).text
+    return kept_html_text(data, meta.encoding, meta.normalised)
 
 
 # --------------------------------------------------------------------------- text

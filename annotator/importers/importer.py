@@ -44,7 +44,13 @@ from annotator.corpus import (
 )
 from annotator.importers import detect, foreign
 from annotator.importers.foreign import TOOLS, ForeignDocument
-from annotator.importers.html import HtmlError, decode_html, html_to_text
+from annotator.importers.html import (
+    KEPT_AS_UTF8,
+    HtmlError,
+    decode_html,
+    html_to_text,
+    kept_html_text,
+)
 from annotator.importers.ids import IdAllocator, file_stem
 from annotator.importers.jsonl import (
     JsonlRecord,
@@ -553,9 +559,15 @@ class Importer:
         text, changes = normalise_text(page.text)
         # The original bytes as they were (the .gz file itself when it is one) for extractors.
         raw = gz if gz is not None else gzip.compress(data, mtime=0)
+        encoding, normalised = decoded.encoding, [*decoded.normalised, "html-to-text", *changes]
+        if kept_html_text(gzip.decompress(raw), encoding, normalised) != decoded.text:
+            # What is recorded would not read the kept bytes back as they were decoded here
+            # (it always should): keep the page as decoded, in UTF-8, and say so, rather than
+            # an original that ``annotator suggest`` would read differently or not at all.
+            raw = gzip.compress(decoded.text.encode("utf-8", errors="surrogatepass"), mtime=0)
+            encoding, normalised = "utf-8", [KEPT_AS_UTF8, *normalised]
         return _Doc(
-            text, file_stem(path), str(path), "html", decoded.encoding, decoded.confidence,
-            [*decoded.normalised, "html-to-text", *changes],
+            text, file_stem(path), str(path), "html", encoding, decoded.confidence, normalised,
             url=page.url, title=page.title, html_meta=page.meta, html_gz=raw,
         )
 

@@ -127,9 +127,42 @@ class Decoded:
     bad_lines: tuple[BadLine, ...] = ()
 
 
+#: Labels of the WHATWG Encoding standard (what pages declare) that Python does not know,
+#: as the Python codec a browser's decoder matches.
+_WEB_LABELS = {
+    "windows-874": "cp874",
+    "x-mac-roman": "mac_roman",
+    "x-mac-cyrillic": "mac_cyrillic",
+    "x-mac-ukrainian": "mac_cyrillic",
+    "iso-8859-8-i": "iso8859_8",
+    "csiso88598i": "iso8859_8",
+    "windows-31j": "cp932",
+    "x-sjis": "cp932",
+    "x-gbk": "gb18030",
+    "x-x-big5": "big5hkscs",
+    "windows-949": "cp949",
+}
+#: Python codecs no browser decodes a page with: a page declaring one of these is decoded
+#: as if it declared nothing (``unicode_escape`` would turn its scripts' ``\u0041`` into
+#: "A"; the Encoding standard maps HZ and ISO-2022-KR to "replacement").
+_NOT_WEB = frozenset(
+    {"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "hz", "iso2022_kr", "charmap", "palmos"}
+)
+
+
 def codec_name(name: str) -> str:
-    """Python's canonical name of an encoding (``LookupError`` when unknown)."""
-    return codecs.lookup(name.strip()).name
+    """Python's canonical name of a text encoding (``LookupError`` when unknown).
+
+    WHATWG labels Python lacks (``windows-874``) are mapped onto the codec that decodes them;
+    codecs that are no text encoding (``base64``, ``rot13``) or decode nothing
+    (``undefined``) are unknown here, so that neither ``--encoding`` nor a page's charset
+    can name one.
+    """
+    label = name.strip()
+    info = codecs.lookup(_WEB_LABELS.get(label.lower(), label))
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise LookupError(f"{label!r} is not a text encoding")
+    return info.name
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, float]:
@@ -175,7 +208,7 @@ def decode(data: bytes, *, declared: str | None = None, forced: str | None = Non
         except LookupError:
             encoding = ""
         encoding = _SUPERSETS.get(encoding, encoding)
-        if encoding and encoding != "utf-8":
+        if encoding and encoding != "utf-8" and encoding not in _NOT_WEB:
             try:
                 return Decoded(data.decode(encoding), encoding, 0.9, [], "declared")
             except UnicodeDecodeError:

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from annotator.attribute_fill import zone_after
 from annotator.model import AttrValue, Span
 from annotator.suggest import boilerplate as bp
 from annotator.suggest.align import align_lines
@@ -607,8 +608,15 @@ def _parts(
                 line = _line_at(lines, f.start)
                 at_edge = f.start - line.start <= 20 or line.end - f.end <= 2
                 if line.weight <= 120 or at_edge:
-                    # Just the date: a label before it ("기사입력 : ") is not part of it.
-                    out.append(Proposal("date", f.start, f.end, dict(f.attrs)))
+                    # Just the date: a label before it ("기사입력 : ") is not part of it; a
+                    # zone written after it ("09:03 KST", "(UTC+9)") is, so that its value
+                    # carries the zone (read from the span's text, as for a date marked by hand).
+                    end = f.end
+                    if "T" in str(f.attrs.get("value", "")):
+                        zone = zone_after(text, f.end, iso="T" in text[f.start : f.end])
+                        if zone is not None and zone[1] <= line.end:
+                            end = zone[1]
+                    out.append(Proposal("date", f.start, end, dict(f.attrs)))
     return out
 
 

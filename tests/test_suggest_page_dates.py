@@ -1,0 +1,98 @@
+"""Suggested dates on imported pages: the page's zone when it states one, never the label.
+
+Issue #14: "Dates carry the page's time zone when the page states one (metadata or text),
+and never include labels such as ``기사입력 :``; photo credits such as ``[사진=LG]`` are not
+bylines." Each page goes through ``annotator import`` and ``annotator suggest``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.attribute_fill import zone_after
+from annotator.corpus import Corpus
+from annotator.model import SUGGESTIONS
+
+BODY = "<p>" + "LG전자가 KT, LG유플러스와 인공지능 경쟁력 강화를 위해 손을 잡았다. " * 6 + "</p>"
+TITLE = "인공지능 경쟁력 키우자 맞손"
+
+#: name -> (extra <head> markup, header lines, expected date spans as (text, value)).
+PAGES: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
+    "meta": (
+        '<meta property="article:published_time" content="2020-06-03T09:03:00+09:00">',
+        "<p>기사입력 : 2020년06월03일 09:03</p>",
+        [("2020년06월03일 09:03", "2020-06-03T09:03+09:00")],
+    ),
+    "kst": ("", "<p>기사입력 : 2020년06월03일 09:03 KST</p>", [("2020년06월03일 09:03 KST", "2020-06-03T09:03+09:00")]),
+    "paren": ("", "<p>입력 : 2020-06-03 09:03 (KST)</p>", [("2020-06-03 09:03 (KST)", "2020-06-03T09:03+09:00")]),
+    "offset": ("", "<p>Published 2020-06-03 09:03 +09:00</p>", [("2020-06-03 09:03 +09:00", "2020-06-03T09:03+09:00")]),
+    "utc": (
+        "", "<p>Updated June 3, 2020 9:03 AM (UTC+9)</p>", [("June 3, 2020 9:03 AM (UTC+9)", "2020-06-03T09:03+09:00")]
+    ),
+    "edt": ("", "<p>Updated Nov. 18, 2019 10:00 PM EDT</p>", [("Nov. 18, 2019 10:00 PM EDT", "2019-11-18T22:00-04:00")]),
+    "iso_z": ("", "<p>2019-11-18T22:00:00Z</p>", [("2019-11-18T22:00:00Z", "2019-11-18T22:00+00:00")]),
+    # No zone anywhere: none is made up; "최종수정 :" stays out of the span too.
+    "none": ("", "<p>최종수정 : 2020년06월03일 09:05</p>", [("2020년06월03일 09:05", "2020-06-03T09:05")]),
+    "photo": (
+        "",
+        "<p>LG 트윈타워 [사진=LG]</p><p>[서울=뉴스핌] 심지혜 기자 = 본문</p><p>기사입력 : 2020년06월03일 09:03</p>",
+        [("2020년06월03일 09:03", "2020-06-03T09:03")],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def suggested(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    from annotator.cli import main
+
+    tmp = tmp_path_factory.mktemp("dates")
+    (tmp / "in").mkdir()
+    for name, (head, top, _) in PAGES.items():
+        html = (
+            f"<html><head><meta charset='utf-8'><title>{TITLE}</title>{head}</head><body>"
+            f"<h1>{TITLE}</h1>{top}{BODY}<p>{name} sjh@newspim.com</p></body></html>"
+        )
+        (tmp / "in" / f"{name}.html").write_text(html, "utf-8")
+    root = tmp / "corpus"
+    assert main(["new", str(root)]) == 0
+    assert main(["import", str(root), str(tmp / "in")]) == 0
+    assert main(["suggest", str(root), "--jobs", "1"]) == 0
+    return Corpus.open(root)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_date_spans_carry_the_stated_zone_and_no_label(suggested: Corpus, name: str) -> None:
+    (doc_id,) = [d for d in suggested.doc_ids() if Path(suggested.read_meta(d).source).stem == name]
+    loaded = suggested.load_annotation(SUGGESTIONS, doc_id)
+    assert loaded is not None
+    spans = loaded.annotation.spans
+    assert [(s.text, s.attrs["value"]) for s in spans if s.label == "date"] == PAGES[name][2]
+    assert not any(s.label == "byline" and "사진" in s.text for s in spans)
+
+
+def test_photo_credit_is_no_byline_on_an_imported_page(suggested: Corpus) -> None:
+    (doc_id,) = [d for d in suggested.doc_ids() if Path(suggested.read_meta(d).source).stem == "photo"]
+    loaded = suggested.load_annotation(SUGGESTIONS, doc_id)
+    assert loaded is not None
+    bylines = [s.text for s in loaded.annotation.spans if s.label == "byline"]
+    assert bylines == ["[서울=뉴스핌] 심지혜 기자", "sjh@newspim.com"]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "expected"),
+    [
+        ("09:03 KST tail", False, ("+09:00", 9)),
+        ("09:03 (KST) tail", False, ("+09:00", 11)),
+        ("09:03 (UTC+9)", False, ("+09:00", 13)),
+        ("09:03Z", True, ("+00:00", 6)),
+        ("09:03-05:00", True, ("-05:00", 11)),
+        ("09:03-10:00", False, None),  # a range, not a zone
+        ("09:03 CST", False, None),  # ambiguous: no zone rather than a wrong one
+        ("09:03 in Seoul", False, None),
+    ],
+)
+def test_zone_after(text: str, iso: bool, expected: tuple[str, int] | None) -> None:
+    assert zone_after(text, 5, iso) == expected
+
