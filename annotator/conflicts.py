@@ -3,7 +3,9 @@
 A conflict is a file changed on disk (another machine, a ``git pull``) while a session had
 unsaved edits, or a crash journal that no longer applies. Whoever loses the choice ("reload",
 "keep mine", a journal set aside) is copied here first, under a new name.
-Split out of :mod:`annotator.session` (which re-exports these names).
+Split out of :mod:`annotator.session` (which re-exports these names). Taking theirs
+(``reload_session``, which opens a new session) lives in :mod:`annotator.session`: this module
+imports no session module at run time, so there is no import cycle through it.
 """
 
 from __future__ import annotations
@@ -60,11 +62,3 @@ def overwrite_theirs(session: DocumentSession) -> Path | None:
     session.save()
     return kept
 
-
-def reload_session(session: DocumentSession) -> tuple[DocumentSession, Path | None]:
-    """Take theirs: keep our unsaved version in ``.conflicts/`` and open the file anew."""
-    from annotator.session import DocumentSession  # a cycle at import time otherwise
-
-    kept = keep_copy(session) if session.dirty else None
-    session.discard_journal()
-    return DocumentSession.open(session.corpus, session.annotator, session.doc_id, recover=False), kept

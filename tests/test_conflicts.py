@@ -10,8 +10,9 @@ Mutants that survive these tests, equivalent (README "Mutation score"):
 - ``overwrite_theirs``: ``mkdir(parents=False)`` (or without ``parents``): their file was just
   read from the annotator's folder, so the parent of ``.conflicts/`` exists; ``saved_version``
   None or -2 instead of -1: any value no history has makes the session dirty, as -1 does.
-- ``reload_session``: ``recover=`` True, None or left out: the journal was discarded on the
-  line before, so there is nothing to recover either way.
+- ``reload_session`` (in annotator/session.py, as it opens a session): ``recover=`` True,
+  None or left out: the journal was discarded on the line before, so there is nothing to
+  recover either way.
 """
 
 from __future__ import annotations
@@ -23,17 +24,11 @@ import orjson
 import pytest
 
 from annotator import conflicts
-from annotator.conflicts import (
-    CONFLICT_DIR,
-    conflict_path,
-    keep_copy,
-    overwrite_theirs,
-    reload_session,
-)
+from annotator.conflicts import CONFLICT_DIR, conflict_path, keep_copy, overwrite_theirs
 from annotator.corpus import Corpus
 from annotator.edits import AddSpan, make_span
 from annotator.model import Annotation
-from annotator.session import DocumentSession
+from annotator.session import DocumentSession, reload_session
 from tests.conftest import add_text
 
 TEXT = "Alice Kim met Bob in Seoul.\n"
