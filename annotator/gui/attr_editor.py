@@ -23,6 +23,7 @@ lasts while that span stays current with that label.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ INVALID_STYLE = "QLineEdit { background: #ffd6d6; }"
 NO_VALUE = "(none)"
 #: Typing pauses this long: the value is committed (and journaled).
 COMMIT_MS = 300
+#: The rows always there: the span's title, the "has no attributes" note.
+_FIXED_ROWS = 2
 
 
 def parse_value(attr: AttributeDef, raw: str) -> AttrValue | None:
@@ -86,7 +89,14 @@ class AttributeEditor(QWidget):
         self._layout = QFormLayout(self)
         self._title = QLabel("No span selected")
         self._title.setWordWrap(True)
+        # Rich text always (the span's title is): switching a label between plain and rich
+        # text rebuilds its text document, half a millisecond of every mark after none.
+        self._title.setTextFormat(Qt.TextFormat.RichText)
         self._layout.addRow(self._title)
+        # "X has no attributes": one row kept, empty when it does not apply (a new label per
+        # mark, or hiding and showing the row, cost half a millisecond of every mark).
+        self._no_attrs = QLabel(self)
+        self._layout.addRow(self._no_attrs)
         self._loading = False
         #: The text field typed in and not committed yet (committed when the timer fires).
         self._pending: AttributeDef | None = None
@@ -111,12 +121,16 @@ class AttributeEditor(QWidget):
             self.span_id = None
             self._title.setText("No span selected")
             return
-        if span.label != self.label_name or not self.fields:
+        if span.label != self.label_name:
+            # Same label, same fields (one without attributes has none: not rebuilt either).
             self._rebuild(span.label)
         self.span_id = span.id
         excerpt = " ".join(span.text.split())
         excerpt = excerpt if len(excerpt) <= 50 else excerpt[:49] + "…"
-        self._title.setText(f"<b>{span.label}</b> {span.id} [{span.start}, {span.end})<br>{excerpt}")
+        self._title.setText(
+            f"<b>{html.escape(span.label)}</b> {html.escape(span.id)} [{span.start}, {span.end})"
+            f"<br>{html.escape(excerpt)}"
+        )
         self._loading = True
         try:
             definition = self.scheme.label(span.label)
@@ -179,15 +193,15 @@ class AttributeEditor(QWidget):
     # ------------------------------------------------------------------ fields
 
     def _rebuild(self, label: str | None) -> None:
-        while self._layout.rowCount() > 1:
-            self._layout.removeRow(1)
+        while self._layout.rowCount() > _FIXED_ROWS:
+            self._layout.removeRow(_FIXED_ROWS)
         self.fields = {}
         self.label_name = label
         definition = self.scheme.label(label) if label else None
+        none = definition is not None and not definition.attrs
+        self._no_attrs.setText(f"{label} has no attributes" if none else "")
         if definition is None:
             return
-        if not definition.attrs:
-            self._layout.addRow(QLabel(f"{label} has no attributes"))
         for attr in definition.attrs:
             widget: QLineEdit | QComboBox
             if attr.type == "choice":

@@ -21,6 +21,7 @@ from annotator.gui.actions import ActionRegistry
 from annotator.gui.attr_editor import AttributeEditor
 from annotator.gui.doc_list import DocumentListModel
 from annotator.gui.doc_panel import DocumentPanel
+from annotator.gui.idle_refresh import IdleRefresh, Panel
 from annotator.gui.span_table import SpanTableModel
 from annotator.gui.textview import SpanTextView
 from annotator.model import LabelScheme
@@ -102,6 +103,19 @@ class DocumentEditor(QObject):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(PREVIEW_MS)
         self._refresh_timer.timeout.connect(self._refresh_visible)
+        #: The panels repaint (and the document list counts) in idle slices after an edit,
+        #: so the text shows it first (issue #11); see :mod:`annotator.gui.idle_refresh`.
+        self.idle = IdleRefresh(self)
+        #: What an edit holds from painting until then: the panels every edit may change
+        #: (the window adds its status bar). The span list's rows, then its header and
+        #: scroll bar (a row inserted repaints all three): the rows alone are a slice.
+        self.held_on_edit: list[Panel] = [
+            (span_table.viewport(),),
+            (span_table.horizontalHeader().viewport(), span_table.verticalScrollBar()),
+            (attr_editor,),
+        ]
+        #: And an edit of the status or the document labels (the window adds the list's rows).
+        self.held_on_status: list[Panel] = [(doc_panel,)]
         # The clean text and the problems cost a pass over the whole document: computed only
         # for a panel on screen; a hidden one is marked stale and filled when it is shown.
         self._preview_stale = False
@@ -130,6 +144,8 @@ class DocumentEditor(QObject):
         """Put ``session`` on screen in every view (a new document, or one reloaded)."""
         # An attribute still being typed belongs to the session on screen until now.
         self.attr_editor.commit_pending()
+        # The previous document's panels catch up first (its count in the document list).
+        self.idle.flush()
         self.session = session
         self.current_span = None
         self.view.set_document(session.text, session.spans, self.scheme)
@@ -161,6 +177,7 @@ class DocumentEditor(QObject):
     def pause_refresh(self) -> None:
         """Closing: the delayed preview and problems are not worth computing any more."""
         self._refresh_timer.stop()
+        self.idle.flush()
 
     # ------------------------------------------------------------------ editing
 
@@ -198,6 +215,10 @@ class DocumentEditor(QObject):
         session = self.session
         if change is None or session is None:
             return
+        # The panels follow below but paint after the text (one catch-up for a burst of keys).
+        self.idle.hold(*self.held_on_edit)
+        if change.status or change.doc_labels or session.reopened:
+            self.idle.hold(*self.held_on_status)
         if change.spans_changed:
             # Before the span list follows the change: it still knows the removed spans.
             if self._touches_clean_text(change):
@@ -223,7 +244,12 @@ class DocumentEditor(QObject):
             self._select_span_row(self.current_span)
         if change.doc_labels or change.status:
             self.refresh_doc_panel()
-        self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
+        if change.status or session.reopened:
+            # A status moves the progress counts: shown with the edit.
+            self._update_doc_list()
+        else:
+            # Only the span count in the list: when idle.
+            self.idle.later("doc_list", self._update_doc_list)
         # The problems after a pause (every edit restarts it: one check for a burst of keys).
         self._problems_stale = True
         self._check_problems = True
@@ -242,6 +268,12 @@ class DocumentEditor(QObject):
         self._update_history_actions()
         self.applied.emit()
         self.edited.emit()
+
+    def _update_doc_list(self) -> None:
+        """The open document's row of the document list: its status and span count now."""
+        session = self.session
+        if session is not None:
+            self.doc_model.update_doc(session.doc_id, session.annotation.status, len(session.spans))
 
     def undo(self) -> None:
         if self.session is None:

@@ -109,6 +109,10 @@ class MainWindow(QMainWindow):
             attr_editor=self.attr_editor, doc_panel=self.doc_panel, preview=self.preview,
             doc_model=self.doc_model, message=self.message, parent=self,
         )
+        # The status bar (state, messages) and the document list paint after the text too:
+        # see editor.idle.
+        self.editor.held_on_edit.append((self.statusBar(),))
+        self.editor.held_on_status.append((self.doc_table.viewport(),))
         self.persistence = PersistenceController(
             self.editor, self, corpus_name=corpus.manifest.name, annotator=annotator,
             state_label=self.state_label, lock=lock, autosave_ms=autosave_ms,

@@ -20,6 +20,18 @@ def _key(span: Span) -> tuple[int, int, str]:
 
 
 EXCERPT = 60
+#: The roles :meth:`SpanTableModel.data` answers. A repaint asks every visible cell for
+#: seven roles; the others (font, colours, check state) are turned away before any work.
+_ROLES = frozenset(
+    int(r.value)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.UserRole,
+    )
+)
 
 
 class SpanTableModel(QAbstractTableModel):
@@ -104,7 +116,7 @@ class SpanTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         span = self._spans[index.row()]
         column = index.column()

@@ -15,7 +15,7 @@ runs of ``annotator suggest``.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction
@@ -24,7 +24,7 @@ from annotator.corpus import CorpusError
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.editor import DocumentEditor
 from annotator.gui.settings import settings
-from annotator.gui.suggestions import SuggestionCursor
+from annotator.gui.suggestions import SuggestionCursor, text_order
 from annotator.gui.textview import SpanTextView
 from annotator.model import Span
 from annotator.rejections import add_rejections, load_rejections, rejected_ids
@@ -34,10 +34,6 @@ from annotator.session import DocumentSession
 VISIBLE_KEY = "suggestions/visible"
 HIDDEN_LAYERS_KEY = "suggestions/hidden_layers"
 TOGGLE_KEY = "Ctrl+H"
-
-
-def _text_order(span: Span) -> tuple[int, int, str]:
-    return (span.start, -span.end, span.id)  # the order of session.sorted_spans
 
 
 def _settings() -> QSettings:
@@ -189,10 +185,14 @@ class SuggestionController(QObject):
         if not came and not went:
             return
         gone = set(went)
-        shown = [g for g in self._shown if g.id not in gone] if gone else self._shown
+        shown = self._shown  # a list of our own (see shown()): changed in place, by bisect
+        for ghost_id in went:
+            ghost = candidates[ghost_id]
+            i = bisect_left(shown, text_order(ghost), key=text_order)
+            if i < len(shown) and shown[i].id == ghost_id:
+                del shown[i]
         for ghost in came:
-            insort(shown, ghost, key=_text_order)
-        self._shown = shown
+            insort(shown, ghost, key=text_order)
         self._shown_ids = (self._shown_ids - gone) | {g.id for g in came}
         self.view.update_ghost_spans(came, went)
 
@@ -216,13 +216,14 @@ class SuggestionController(QObject):
         else:
             self.message("No suggestion here ('.' goes to the next one)")
 
-    def step(self, step: int) -> Span | None:
-        """Select the next (or previous) shown suggestion, in text order."""
+    def step(self, step: int, pos: int | None = None) -> Span | None:
+        """Select the next (or previous) shown suggestion, in text order, from the current
+        one, else from ``pos`` (default: the cursor)."""
         session = self.editor.session
         if session is None:
             return None
         shown = self.shown()
-        target = self.cursor.step(shown, step, self.view.cursor_cp())
+        target = self.cursor.step(shown, step, self.view.cursor_cp() if pos is None else pos)
         if target is None:
             if not self.visible:
                 self._none_here()
@@ -267,7 +268,11 @@ class SuggestionController(QObject):
             return
         new_ids = result.new_ids
         self.cursor.clear()
-        self.view.select_cp(target.end, target.end)
+        # On to the next suggestion after a plain accept: the selection moves there once
+        # (each move of the selection costs a cursor update and its listeners).
+        stepping = not all_of_label and not refused
+        if not stepping:
+            self.view.select_cp(target.end, target.end)
         self.editor.apply(result.change, current=new_ids[0] if len(new_ids) == 1 else None)
         n = len(new_ids)
         accepted = f"Accepted {n} {target.label} suggestion{'s' * (n != 1)}"
@@ -275,8 +280,8 @@ class SuggestionController(QObject):
             self.message(f"{accepted}; {refused}", error=True)
         else:
             self.message(accepted)
-        if self.shown() and not all_of_label and not refused:
-            self.step(1)
+        if stepping and not (self.shown() and self.step(1, pos=target.end)):
+            self.view.select_cp(target.end, target.end)
 
     def reject(self, all_of_label: bool = False) -> None:
         session = self.editor.session

@@ -8,7 +8,17 @@ annotator cannot see.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from annotator.model import Span
+
+
+def text_order(span: Span) -> tuple[int, int, str]:
+    return (span.start, -span.end, span.id)  # the order of session.sorted_spans
+
+
+def _start(span: Span) -> int:
+    return span.start
 
 
 class SuggestionCursor:
@@ -24,9 +34,19 @@ class SuggestionCursor:
         if self.current is not None and (start, end) != self.range:
             self.current = None
 
+    def _current_index(self, shown: list[Span]) -> int | None:
+        """Where the current suggestion is in ``shown`` (text order: a bisect, not a scan of
+        1,000 ghosts per key), None when it is not shown."""
+        if self.current is None:
+            return None
+        start, end = self.range
+        i = bisect_left(shown, (start, -end, self.current), key=text_order)
+        return i if i < len(shown) and shown[i].id == self.current else None
+
     def target(self, shown: list[Span], cursor: int) -> Span | None:
         """The current suggestion if still shown, else the innermost one at ``cursor``."""
-        found = next((g for g in shown if g.id == self.current), None)
+        i = self._current_index(shown)
+        found = None if i is None else shown[i]
         if found is None:
             under = [g for g in shown if g.start <= cursor < g.end]
             found = min(under, key=lambda g: g.end - g.start) if under else None
@@ -37,13 +57,16 @@ class SuggestionCursor:
         if not shown:
             self.current = None
             return None
-        ids = [g.id for g in shown]
-        if self.current in ids:
-            target = shown[(ids.index(self.current) + step) % len(shown)]
-        elif step > 0:
-            target = next((g for g in shown if g.start >= cursor), shown[0])
+        i = self._current_index(shown)
+        if i is not None:
+            target = shown[(i + step) % len(shown)]
         else:
-            target = next((g for g in reversed(shown) if g.start < cursor), shown[-1])
+            # The first suggestion starting at or after the cursor (or the last before it).
+            first = bisect_left(shown, cursor, key=_start)
+            if step > 0:
+                target = shown[first] if first < len(shown) else shown[0]
+            else:
+                target = shown[first - 1] if first > 0 else shown[-1]
         self.current = target.id
         self.range = (target.start, target.end)
         return target
