@@ -404,7 +404,11 @@ def recover_journals(corpus: Corpus, annotator: str, skip: Collection[str] = ())
         except (CorpusError, OSError) as exc:
             # Not replayed (another writer won the race, a folder that cannot be written):
             # the journal stays where it is, for the next start; the app opens anyway.
-            reason = str(exc) if isinstance(exc, CorpusError) else f"{exc.filename or ''}: {exc.strerror or exc}"
+            if isinstance(exc, CorpusError):
+                reason = str(exc)
+            else:  # a failed write or fsync names no file: then the reason alone
+                detail = exc.strerror or str(exc)
+                reason = f"{exc.filename}: {detail}" if exc.filename else detail
             path = journal_path(corpus, annotator, doc_id)
             result = Recovery(doc_id, "left", 0, f"{doc_id}: unsaved edits not replayed ({reason}); left in {path}")
         if result is not None:

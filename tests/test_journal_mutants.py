@@ -673,3 +673,21 @@ def test_a_journal_that_cannot_be_replayed_for_the_system_stays_and_says_why(
         Recovery("d1", "left", 0, f"d1: unsaved edits not replayed ({path}: Permission denied); left in {journal_path(corpus, 'alice', 'd1')}")
     ]
     assert journal_path(corpus, "alice", "d1").read_bytes() == journal
+
+
+def test_a_system_error_naming_no_file_gives_its_reason_alone(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk fails the write or the fsync of the open temporary file: the OSError
+    names no file, and the message gives the reason alone (no empty name and colon)."""
+    journal = crashed_session(corpus, [("PER", 0, 3)])
+
+    def disk_full(*args: Any, **kwargs: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(corpus, "save_annotation", disk_full)
+    assert recover_journals(corpus, "alice") == [
+        Recovery("d1", "left", 0, f"d1: unsaved edits not replayed (No space left on device); left in {journal_path(corpus, 'alice', 'd1')}")
+    ]
+    assert journal_path(corpus, "alice", "d1").read_bytes() == journal
+    assert not corpus.annotation_path("alice", "d1").exists()

@@ -21,6 +21,9 @@ can tell them from the original:
   adds no text and no segment.
 - ``clean_text_map__mutmut_24`` (``pos <= stop``): the extra keep stretch is the empty
   ``(stop, stop)``, which adds no text and no segment.
+- ``_span_problems__mutmut_16`` (``zip`` without ``strict=True``): the columns are always
+  parallel, made from one list of spans (``_columns_of``) or zipped from one list of rows by
+  ``model.parse_annotation_columns``, so the lengths never differ and nothing is cut short.
 """
 
 from __future__ import annotations
