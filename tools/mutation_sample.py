@@ -15,7 +15,9 @@ Steps (each one a plain ``mutmut`` command, so a run can be resumed or inspected
 2. The sample is drawn from the mutant names in ``mutants/**/*.py.meta`` and written to
    ``mutants/sample.json``.
 3. ``mutmut run NAME...`` runs the sampled mutants that have no result yet (all of them with
-   ``--again``), so an interrupted run resumes.
+   ``--again``), so an interrupted run resumes; ``--survivors`` runs the sample's survivors
+   again, after new tests were written for them (the same sample: the seed and the names are
+   kept in ``mutants/sample.json``).
 4. The table: per module, then the estimate over the sample with its 95% interval.
 
 ``--report`` prints step 4 again from the results on disk.
@@ -125,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed of the sample (default 1)")
     parser.add_argument("--max-children", type=int, default=2, help="mutmut's parallel children")
     parser.add_argument("--again", action="store_true", help="run sampled mutants that have a result too")
+    parser.add_argument(
+        "--survivors", action="store_true", help="run again only the sample's survivors (after new tests)"
+    )
     parser.add_argument("--report", action="store_true", help="only print the table of the last sample")
     args = parser.parse_args(argv)
     if args.size < 1:
@@ -143,12 +148,23 @@ def main(argv: list[str] | None = None) -> int:
     if not codes:
         print("mutmut generated no mutants: check only_mutate in setup.cfg", file=sys.stderr)
         return 2
-    sample = draw(list(codes), args.size, args.seed)
-    SAMPLE_FILE.write_text(
-        json.dumps({"seed": args.seed, "population": len(codes), "names": sample}, indent=1), "utf-8"
-    )
+    if args.survivors and SAMPLE_FILE.is_file():
+        # The same sample as before, whatever the population is now (a fixed file can add
+        # mutants): its survivors are what the new tests were written for.
+        saved = json.loads(SAMPLE_FILE.read_text("utf-8"))
+        sample = [name for name in saved["names"] if name in codes]
+    else:
+        sample = draw(list(codes), args.size, args.seed)
+        SAMPLE_FILE.write_text(
+            json.dumps({"seed": args.seed, "population": len(codes), "names": sample}, indent=1), "utf-8"
+        )
     # A result on disk stands (an interrupted run resumes where it stopped); --again runs all.
     pending = [name for name in sample if args.again or codes[name] is None]
+    if args.survivors:
+        from mutmut.stats import status_by_exit_code
+
+        # And any whose result was reset (mutmut forgets the results of a file that changed).
+        pending = [n for n in sample if status_by_exit_code[codes[n]] in ("survived", "no tests", "not checked")]
     if pending:
         mutmut(["run", "--max-children", str(args.max_children), *pending])
     return report(sample, all_mutants(), len(codes))
