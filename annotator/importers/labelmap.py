@@ -92,7 +92,9 @@ class LabelMapper:
         self.scheme = scheme
         self.entries = dict(entries or {})
         self.path = path
-        self._span_labels = {label.name for label in scheme.labels()}
+        # By name: one lookup per imported span (scheme.label walks every layer).
+        self._label_defs = {label.name: label for label in scheme.labels()}
+        self._span_labels = set(self._label_defs)
         self._doc_values = {d.name: set(d.values) for d in scheme.doc_labels}
         for key, target in self.entries.items():
             if target is None or target in self._span_labels or self._doc_target(target) is not None:
@@ -171,7 +173,7 @@ class LabelMapper:
                 if label is None:
                     doc.left_out[f"label {span.label} (mapped to null)"] += 1
                     continue
-                attrs = self._attrs(doc, self.scheme.label(label), label, span.attrs)
+                attrs = self._attrs(doc, self._label_defs.get(label), label, span.attrs) if span.attrs else {}
                 spans.append({
                     "id": f"s{len(spans) + 1}", "start": span.start, "end": span.end, "label": label,
                     "text": doc.text[span.start : span.end], "attrs": attrs,

@@ -49,10 +49,13 @@ BEST_PUBLISHED = 0.970
 
 
 def run_cli(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
+    # A text stream with a binary buffer under it: --json writes bytes to sys.stdout.buffer.
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8")
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         code = cli(argv)
-    return code, out.getvalue()
+    out.flush()
+    return code, raw.getvalue().decode("utf-8")
 
 
 def cross_validation(corpus: Path, folds: int, jobs: int) -> dict[str, object]:
