@@ -255,7 +255,7 @@ def test_held_out_scores_are_the_suggest_commands_and_trafilaturas_scores(
     assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
     corpus = Corpus.open(root)
     data = training_set(corpus, GOLD, jobs=1)
-    scores = held_out_scores(corpus, data.examples, data.sites, LineModel.load(root / "models"))
+    scores = held_out_scores(corpus, data.examples, LineModel.load(root / "models"))
 
     def pooled(source_bodies: dict[str, str]) -> dict[str, float | None]:
         by_doc = {doc_id: score_document(body(corpus, GOLD, doc_id), got) for doc_id, got in source_bodies.items()}

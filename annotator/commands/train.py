@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     out = _model_folder(corpus.root, args.out)
 
-    from annotator.train.curve import learning_curve, suggested_body
+    from annotator.train.curve import fixed_body_lines, learning_curve, suggested_body
     from annotator.train.data import stack, training_set
     from annotator.train.features import FEATURES, FEATURES_VERSION
     from annotator.train.model import (
@@ -126,9 +126,11 @@ def run(args: argparse.Namespace) -> int:
     _, repeated = site_statistics(corpus)
     body_scores = {}
     for e in examples:
+        # The rows were computed with this corpus's site lines, as the model's predictor would
+        # compute them again: scoring reuses them instead of running the extractors twice.
         body = suggested_body(
             read_doc(corpus, e.doc_id), corpus.scheme, repeated.get(e.site, frozenset()),
-            e.features.extracted, model.predictor(data.sites.get(e.site) if e.site else None),
+            e.features.extracted, fixed_body_lines(model.body_lines(e.features)),
         )
         body_scores[e.doc_id] = score_document(e.gold_body, body)
     precision, recall, f1 = overall_scores(body_scores)

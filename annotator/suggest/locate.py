@@ -9,6 +9,7 @@ is always text of the document, never the markup's spelling of it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,9 +29,13 @@ _EDGE = " |-:·•>/\\_~*"
 _TOKEN = re.compile(r"\w+")
 
 
-def fold(value: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=4096)
+def fold(value: str) -> tuple[str, tuple[int, ...]]:
     """``value`` case-folded, NFKC, quotes and dashes unified, blank runs as one space;
-    and for each character of the result, the offset in ``value`` it comes from."""
+    and for each character of the result, the offset in ``value`` it comes from.
+
+    Cached: a page's lines are folded once for each candidate title, character by character.
+    """
     chars: list[str] = []
     offsets: list[int] = []
     space = True  # drops leading blanks
@@ -48,7 +53,7 @@ def fold(value: str) -> tuple[str, list[int]]:
     if chars and chars[-1] == " ":
         chars.pop()
         offsets.pop()
-    return "".join(chars), offsets
+    return "".join(chars), tuple(offsets)
 
 
 def fold_text(value: str) -> str:

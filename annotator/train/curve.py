@@ -25,7 +25,6 @@ from annotator.suggest.engine import BodyLines, DocInput
 from annotator.suggest.lines import Line
 from annotator.suggest.runner import read_doc, site_statistics, suggest_text
 from annotator.train.data import Example, stack
-from annotator.train.features import SiteLines
 from annotator.train.model import LineModel, fit
 
 #: The sources whose spans make the body (the article, its boilerplate and header parts).
@@ -64,7 +63,9 @@ def suggested_body(
     return body_of(doc.text, scheme, annotation.spans)
 
 
-def _fixed(predicted: list[bool]) -> BodyLines:
+def fixed_body_lines(predicted: list[bool]) -> BodyLines:
+    """The ``body_lines`` hook answering ``predicted`` (lines a model already classified)."""
+
     def body_lines(doc: DocInput, lines: list[Line], extracted: str) -> list[bool]:
         return predicted
 
@@ -165,7 +166,7 @@ def learning_curve(
                 e = examples[i]
                 body = suggested_body(
                     docs[e.doc_id], corpus.scheme, repeated.get(e.site, frozenset()),
-                    e.features.extracted, _fixed(model.body_lines(e.features)),
+                    e.features.extracted, fixed_body_lines(model.body_lines(e.features)),
                 )
                 trained[size][e.doc_id] = score_document(e.gold_body, body)
     for size, scores in trained.items():
@@ -182,15 +183,13 @@ def learning_curve(
     return curve
 
 
-def held_out_scores(
-    corpus: Corpus, examples: list[Example], sites: dict[str, SiteLines], model: LineModel
-) -> dict[str, dict[str, float | None]]:
+def held_out_scores(corpus: Corpus, examples: list[Example], model: LineModel) -> dict[str, dict[str, float | None]]:
     """Article-body precision, recall and F1 on ``examples`` (documents the model never saw,
     from ``corpus``) of the suggestions with ``model``, of trafilatura alone and of the
     built-in suggestions: the same metric and the same pages for the three.
 
-    ``sites`` are the corpus's line counts per site (:func:`annotator.train.data.training_set`
-    gives both), which the model's repetition features read as ``annotator suggest`` does.
+    ``examples`` come from :func:`annotator.train.data.training_set` on ``corpus``: their
+    features hold the corpus's line counts per site, as ``annotator suggest`` computes them.
     """
     _, repeated = site_statistics(corpus)
     scores: dict[str, dict[str, DocScore]] = {"trained": {}, "trafilatura": {}, "builtin": {}}
@@ -200,8 +199,8 @@ def held_out_scores(
         scores["trafilatura"][e.doc_id] = score_document(e.gold_body, e.features.extracted)
         builtin = suggested_body(doc, corpus.scheme, seen, e.features.extracted, None)
         scores["builtin"][e.doc_id] = score_document(e.gold_body, builtin)
-        predictor = model.predictor(sites.get(e.site) if e.site else None)
-        trained = suggested_body(doc, corpus.scheme, seen, e.features.extracted, predictor)
+        lines = fixed_body_lines(model.body_lines(e.features))
+        trained = suggested_body(doc, corpus.scheme, seen, e.features.extracted, lines)
         scores["trained"][e.doc_id] = score_document(e.gold_body, trained)
     return {name: _overall(by_doc) for name, by_doc in scores.items()}
 

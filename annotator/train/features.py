@@ -25,6 +25,7 @@ model trained on other features is refused instead of silently misread.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
@@ -132,6 +133,8 @@ class _Node:
     classes: str
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
+    #: Its own flags (tag and class words), counted in on its start and out on its end.
+    flags: tuple[str, ...] = ()
 
 
 def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
@@ -159,8 +162,9 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
                     stack[-1].parts.append(el.tail)
                 continue
             node = _Node(el, tag, f"{el.get('class') or ''} {el.get('id') or ''}")
+            node.flags = _node_flags(node)
             stack.append(node)
-            for name in _node_flags(node):
+            for name in node.flags:
                 flags[name] += 1
             if el.text:
                 node.parts.append(el.text)
@@ -168,7 +172,6 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
         if not stack or stack[-1].el is not el:
             continue  # the end of a skipped element (its start was not pushed)
         node = stack.pop()
-        own = _node_flags(node)
         content = "".join(node.parts)
         squeezed = " ".join(content.split())
         if node.tag == "a":
@@ -184,7 +187,7 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
                     float(tag in ("td", "th")), float(tag == "a"), float(tag == "div"),
                     *(float(flags[name] > 0) for name in _FLAG_NAMES),
                 )
-        for name in own:
+        for name in node.flags:
             flags[name] -= 1
         if stack:
             parent = stack[-1]
@@ -201,11 +204,15 @@ _FLAG_NAMES = ("in_nav", "in_header", "in_footer", "in_aside", "in_article", *_C
 _TAG_FLAGS = {"nav": "in_nav", "header": "in_header", "footer": "in_footer", "aside": "in_aside", "article": "in_article", "main": "in_article"}
 
 
-def _node_flags(node: _Node) -> list[str]:
-    out = [_TAG_FLAGS[node.tag]] if node.tag in _TAG_FLAGS else []
-    if node.classes.strip():
-        out += [name for name, pattern in _CLASS_WORDS.items() if pattern.search(node.classes)]
-    return out
+def _node_flags(node: _Node) -> tuple[str, ...]:
+    words = _class_flags(node.classes) if node.classes.strip() else ()
+    return (_TAG_FLAGS[node.tag], *words) if node.tag in _TAG_FLAGS else words
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_flags(classes: str) -> tuple[str, ...]:
+    # A site repeats a few class strings on thousands of elements: each is searched once.
+    return tuple(name for name, pattern in _CLASS_WORDS.items() if pattern.search(classes))
 
 
 def _ratios(text: str, lines: list[Line], extracted: str) -> list[float]:
