@@ -77,6 +77,7 @@ def test_no_map_beside_a_folder_that_holds_the_corpus_says_why(
     assert sorted(p.name for p in inputs.iterdir()) == ["export.jsonl", "export.label-map.json"]
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds the file by /proc/self/fd (Linux)")
 def test_a_failed_write_of_the_map_says_the_system_error_and_leaves_no_file(
     corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
