@@ -112,6 +112,9 @@ class LabelPalette(QWidget):
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: gray")
+        #: The usage lines; the numbered choices take their place while shown, so the
+        #: panel's height stays the same and the label buttons are not squeezed.
+        self.usage = hint
         layout.addWidget(hint)
         layout.addStretch(1)
 
@@ -124,10 +127,12 @@ class LabelPalette(QWidget):
         more = f" (F2: {len(values) - 9} more)" if len(values) > 9 else ""
         self.choices.setText(f"{html.escape(title)} — press a digit:<br>" + " · ".join(items) + more)
         self.choices.setToolTip("1..9 set this attribute of the span just marked; any other key ends this")
+        self.usage.hide()
         self.choices.show()
 
     def hide_choices(self) -> None:
         self.choices.hide()
+        self.usage.show()
         self.choices.clear()
 
     def choice_text(self) -> str:

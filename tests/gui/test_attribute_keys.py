@@ -149,9 +149,12 @@ def test_another_key_ends_the_digits(
     select(window, MENU)
     key(qtbot, Qt.Key.Key_B)
     assert window.palette.choice_text()
+    # The numbered choices stand where the usage lines were: the panel keeps its height.
+    assert window.palette.usage.isHidden()
     key(qtbot, Qt.Key.Key_Right)  # the text cursor moves: the digits are plain again
     assert window.palette.choice_text() == ""
     assert window.palette.choices.isHidden()
+    assert not window.palette.usage.isHidden()
     key(qtbot, Qt.Key.Key_4)
     assert saved_spans(window, root) == {MENU: {"label": "boilerplate", "kind": "other"}}
     # Another span becoming current ends it too (Tab cycles to the next span).
