@@ -25,7 +25,7 @@ import orjson
 import pytest
 
 from annotator.agreement import compute_agreement
-from annotator.agreement.report import render_html
+from annotator.agreement.report import format_text, render_html
 from annotator.corpus import Corpus
 from tests.cli_helpers import run
 from tests.conftest import add_text
@@ -202,3 +202,29 @@ def test_terminal_table_says_why_overall_alpha_u_is_missing(
     assert code == 0
     listed = out[out.index("Not computable:\n"):].splitlines()
     assert "  overall alpha_u: no annotator marked any span" in listed
+
+
+def test_terminal_text_lists_the_articles(pair_corpus: Corpus) -> None:
+    # seed_versions: one article each, same start, bob's ends 20 chars earlier on the same line.
+    lines = format_text(compute_agreement(pair_corpus)).splitlines()
+    i = lines.index("Articles found: alice 1, bob 1")
+    assert lines[i + 1] == (
+        "  alice/bob: 1 matched; start differs by 0.0 chars (0.0 lines) on average, end by "
+        "20.0 chars (0.0 lines); same start 1, same end 0"
+    )
+
+
+def test_disputed_chart_rows_and_height(corpus: Corpus) -> None:
+    # Two disputed documents, rows 18 px apart from y=4: labels sit 12 px below each row's
+    # top (16, 34), and the chart is 2 * 18 + 10 px high.
+    for doc_id in ("a", "b"):
+        add_text(corpus, doc_id, SHORT)
+    save(corpus, SHORT, "a", "alice", [(0, 5, "ORG")])
+    save(corpus, SHORT, "a", "bob", [(6, 11, "ORG")])
+    save(corpus, SHORT, "b", "alice", [(0, 5, "PER")])
+    save(corpus, SHORT, "b", "bob", [])
+    html = render_html(compute_agreement(corpus))
+    svg = _between(html, '<svg width="710" height="', 'aria-label="most disputed documents"')
+    assert svg == '<svg width="710" height="46" role="img" '
+    assert '<text x="194" y="16" text-anchor="end">a</text>' in html
+    assert '<text x="194" y="34" text-anchor="end">b</text>' in html

@@ -7,7 +7,7 @@ functions it calls: where each copy goes, that it is never written over another,
 Mutants that survive these tests, equivalent (README "Mutation score"):
 - ``keep_copy``: ``model_dump(mode=...)`` with any other string or None: every field of an
   annotation is a plain JSON type, so the Python dump is the same value.
-- ``overwrite_theirs``: ``mkdir(parents=False)`` (or without ``parents``): their file was just
+- ``overwrite_theirs``: ``mkdir(parents=False)`` (or None, or without ``parents``): their file was just
   read from the annotator's folder, so the parent of ``.conflicts/`` exists; ``saved_version``
   None or -2 instead of -1: any value no history has makes the session dirty, as -1 does.
 - ``reload_session`` (in annotator/session.py, as it opens a session): ``recover=`` True,
