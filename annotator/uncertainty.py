@@ -223,13 +223,12 @@ def score_corpus(
 ) -> list[DocScore]:
     """The scores of ``doc_ids``, in that order. ``model``: a model folder the caller has
     checked (loaded once); each worker loads it again."""
-    from annotator.suggest.runner import site_statistics
-    from annotator.train.features import corpus_site_lines
+    from annotator.suggest.runner import site_tables
 
     ids = list(doc_ids)
-    hosts, repeated = site_statistics(corpus)
-    # The model's site features need the line counts of every page of the site.
-    site_lines = corpus_site_lines(corpus)[1] if model is not None else {}
+    # The model's site features need the line counts of every page of the site: read with
+    # the rest, in one pass over the corpus.
+    hosts, repeated, site_lines = site_tables(corpus, with_lines=model is not None)
     tasks = [(d, hosts.get(d, "")) for d in ids]
     init_args = (str(corpus.root), None if model is None else str(model), site_lines, repeated)
     jobs = max(1, jobs or os.cpu_count() or 1)

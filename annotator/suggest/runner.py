@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.attribute_fill import date_value, page_clock_of
 from annotator.corpus import Corpus, CorpusError
@@ -24,6 +24,9 @@ from annotator.rules import check_annotation, sha256_text
 from annotator.suggest import boilerplate as bp
 from annotator.suggest.engine import SOURCES, BodyLines, DocInput, Proposal, suggest, to_spans
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
+
+if TYPE_CHECKING:
+    from annotator.train.features import SiteLines
 
 # Which span survives when two of a layer overlap: the first in this order.
 _PRIORITY = {"article": 0, "title": 0, "subtitle": 0, "byline": 1, "date": 2, "boilerplate": 0}
@@ -180,6 +183,16 @@ def read_doc(corpus: Corpus, doc_id: str) -> DocInput:
 
 def site_statistics(corpus: Corpus) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """Each document's site, and each site's repeated lines (see :func:`bp.repeated_lines`)."""
+    site_of, repeated, _ = site_tables(corpus)
+    return site_of, repeated
+
+
+def site_tables(
+    corpus: Corpus, *, with_lines: bool = False
+) -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, SiteLines]]:
+    """:func:`site_statistics`, and with ``with_lines`` each site's line counts (what a trained
+    model's repetition features read, :class:`annotator.train.features.SiteLines`), from one
+    reading of every document's meta and text."""
     site_of: dict[str, str] = {}
     texts: dict[str, list[str]] = {}
     for doc_id in corpus.doc_ids():
@@ -190,7 +203,16 @@ def site_statistics(corpus: Corpus) -> tuple[dict[str, str], dict[str, frozenset
             continue  # the document itself is reported when it is suggested
         site_of[doc_id] = site
         texts.setdefault(site, []).append(text)
-    return site_of, {site: bp.repeated_lines(group) for site, group in texts.items()}
+    lines: dict[str, SiteLines] = {}
+    if with_lines:
+        from annotator.train.features import SiteLines
+
+        for site, group in texts.items():
+            if site:  # pages with no url share no site
+                counts = lines[site] = SiteLines()
+                for text in group:
+                    counts.add(text)
+    return site_of, {site: bp.repeated_lines(group) for site, group in texts.items()}, lines
 
 
 #: Runs ``(doc_id, site)`` tasks elsewhere given the corpus and the shared state (see
@@ -310,8 +332,11 @@ def suggest_corpus(
     report = SuggestReport(documents=len(ids))
     started = time.perf_counter()
     with corpus.lock(SUGGESTIONS):
+        site_lines = None
         if wanted & {"boilerplate", "article", "title", "byline", "date"}:
-            site_of, repeated = site_statistics(corpus)
+            # One reading of the corpus for both tables (a model reads the line counts).
+            site_of, repeated, lines = site_tables(corpus, with_lines=model is not None)
+            site_lines = lines if model is not None else None
         else:
             site_of, repeated = {}, {}
         gazetteer: CorpusGazetteer | None = None
@@ -319,11 +344,6 @@ def suggest_corpus(
             gazetteer, problems = corpus_gazetteer(corpus)
             report.problems += problems
         tasks = [(d, site_of.get(d, "")) for d in ids]
-        site_lines = None
-        if model is not None:
-            from annotator.train.features import corpus_site_lines
-
-            site_lines = corpus_site_lines(corpus)[1]
         init_args = (
             str(corpus.root), wanted, repeated, gazetteer, None if model is None else str(model), site_lines
         )
