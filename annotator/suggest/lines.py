@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _SPACE_RE = re.compile(r"\s+")
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
@@ -21,15 +21,17 @@ class Line:
     start: int
     end: int
     text: str  # text[start:end]
+    #: Length with wide (CJK) characters counted twice. Counted once, when the line is made:
+    #: the suggestions ask for it many times per line, and on a one-line page with thousands
+    #: of dates a property counting again each time took most of a minute.
+    weight: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", len(self.text) + len(_WIDE_RE.findall(self.text)))
 
     @property
     def blank(self) -> bool:
         return self.start == self.end
-
-    @property
-    def weight(self) -> int:
-        """Length with wide (CJK) characters counted twice."""
-        return len(self.text) + len(_WIDE_RE.findall(self.text))
 
 
 def split_lines(text: str) -> list[Line]:

@@ -8,6 +8,7 @@ match may become a span (inside an article) is decided by the caller.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -211,10 +212,15 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[Found]
     "2020년06월03일 09:03" -> "2020-06-03T09:03"; "2025-07-26 07:00"; "June 3, 2020".
     """
     stop = len(text) if end is None else end
+    # Kept sorted by start. The dates found never overlap, so their ends are sorted too, and
+    # a match overlaps one of them exactly when it overlaps the last one starting before its
+    # end: a bisection, not a scan of every date found (a page of 30,000 dates took minutes).
     found: list[Found] = []
+    starts: list[int] = []
     for regex in (KO_DATE_RE, NUM_DATE_RE, EN_DATE_RE):
         for m in regex.finditer(text, start, stop):
-            if any(m.start() < f.end and f.start < m.end() for f in found):
+            before = bisect_left(starts, m.end())
+            if before and found[before - 1].end > m.start():
                 continue
             if regex is EN_DATE_RE:
                 mname = (m.group("mname") or m.group("mname2") or "").lower().rstrip(".")
@@ -231,6 +237,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[Found]
             b = m.end()
             while b > m.start() and text[b - 1].isspace():
                 b -= 1
-            found.append(Found(m.start(), b, {"value": value}))
-    found.sort(key=lambda f: f.start)
+            at = bisect_left(starts, m.start())
+            starts.insert(at, m.start())
+            found.insert(at, Found(m.start(), b, {"value": value}))
     return found
