@@ -79,3 +79,38 @@ def test_report_without_a_sample_names_the_file(tmp_path: Path, monkeypatch: pyt
     monkeypatch.chdir(tmp_path)
     assert sample_tool.main(["--report"]) == 2
     assert "mutants/sample.json: no sample yet" in capsys.readouterr().err
+
+
+def test_modules_run_in_full_count_exactly_and_the_sample_stands_for_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("mutmut")
+    folder = tmp_path / "mutants" / "annotator"
+    folder.mkdir(parents=True)
+    # rules.py run in full: 90 of 100 killed. corpus.py: 300 mutants, 10 sampled, 5 killed.
+    rules = {f"annotator.rules.x_f__mutmut_{i}": (1 if i <= 90 else 0) for i in range(1, 101)}
+    corpus = {f"annotator.corpus.x_g__mutmut_{i}": None for i in range(1, 301)}
+    sample = [f"annotator.corpus.x_g__mutmut_{i}" for i in range(1, 11)]
+    corpus.update({name: (1 if k < 5 else 0) for k, name in enumerate(sample)})
+    (folder / "rules.py.meta").write_text(json.dumps({"exit_code_by_key": rules}), "utf-8")
+    (folder / "corpus.py.meta").write_text(json.dumps({"exit_code_by_key": corpus}), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    line = sample_tool.stratified(sample, sample_tool.all_mutants())
+    low, high = sample_tool.wilson(5, 10)
+    # (90 + 300 * 0.5) / 400 = 60%; the interval scales Wilson's over the 300 sampled ones.
+    assert line == (
+        "stratified: 1 module(s) run in full, 90 of 100 killed; the other 300 mutants from the "
+        f"sample's 5 of 10: score 60.0% (95% interval {(90 + 300 * low) / 4:.1f}% to {(90 + 300 * high) / 4:.1f}%)"
+    )
+    assert sample_tool.report(sample, sample_tool.all_mutants(), 400) == 0
+    assert line in capsys.readouterr().out
+
+
+def test_no_stratified_line_when_no_module_ran_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("mutmut")
+    folder = tmp_path / "mutants" / "annotator"
+    folder.mkdir(parents=True)
+    codes = {"annotator.rules.x_f__mutmut_1": 1, "annotator.rules.x_f__mutmut_2": None}
+    (folder / "rules.py.meta").write_text(json.dumps({"exit_code_by_key": codes}), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert sample_tool.stratified(["annotator.rules.x_f__mutmut_1"], sample_tool.all_mutants()) is None

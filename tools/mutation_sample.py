@@ -18,7 +18,9 @@ Steps (each one a plain ``mutmut`` command, so a run can be resumed or inspected
    ``--again``), so an interrupted run resumes; ``--survivors`` runs the sample's survivors
    again, after new tests were written for them (the same sample: the seed and the names are
    kept in ``mutants/sample.json``).
-4. The table: per module, then the estimate over the sample with its 95% interval.
+4. The table: per module, then the estimate over the sample with its 95% interval. When some
+   modules were run in full (``mutmut run 'annotator.MODULE.x*'``), a stratified estimate
+   follows: their exact counts plus the sample's rate over the other modules.
 
 ``--report`` prints step 4 again from the results on disk.
 """
@@ -101,11 +103,52 @@ def report(sample: list[str], codes: dict[str, int | None], population: int) -> 
         f"score {100 * total['killed'] / tested if tested else 0:.1f}% "
         f"(95% interval {100 * low:.1f}% to {100 * high:.1f}%)"
     )
+    estimate = stratified(sample, codes)
+    if estimate is not None:
+        print(estimate)
     print()
     print("survivors (inspect one with `mutmut show NAME`):")
     for line in survivors:
         print(f"  {line}")
     return 0
+
+
+def stratified(sample: list[str], codes: dict[str, int | None]) -> str | None:
+    """The score over every mutant, when some modules were run in full (``mutmut run
+    'annotator.MODULE.x*'``): their exact counts, plus the sample's rate over the other modules
+    times their number of mutants. The interval is Wilson's on the sampled part only (the
+    full part has none). None when no module was run in full, or none is left to sample.
+    """
+    from mutmut.stats import status_by_exit_code
+
+    by_module: dict[str, list[str]] = {}
+    for name in codes:
+        by_module.setdefault(module_of(name), []).append(name)
+    full = {m for m, names in by_module.items() if all(codes[n] is not None for n in names)}
+    if not full:
+        return None
+
+    def killed(name: str) -> bool:
+        return status_by_exit_code[codes.get(name)] in KILLED
+
+    full_total = sum(len(by_module[m]) for m in full)
+    full_killed = sum(killed(n) for m in full for n in by_module[m])
+    rest_total = len(codes) - full_total
+    rest_sample = [n for n in sample if module_of(n) not in full and codes.get(n) is not None]
+    if not rest_sample:
+        return None
+    rest_killed = sum(killed(n) for n in rest_sample)
+    low, high = wilson(rest_killed, len(rest_sample))
+    rate = rest_killed / len(rest_sample)
+
+    def share(r: float) -> float:
+        return 100 * (full_killed + rest_total * r) / len(codes)
+
+    return (
+        f"stratified: {len(full)} module(s) run in full, {full_killed} of {full_total} killed; "
+        f"the other {rest_total} mutants from the sample's {rest_killed} of {len(rest_sample)}: "
+        f"score {share(rate):.1f}% (95% interval {share(low):.1f}% to {share(high):.1f}%)"
+    )
 
 
 def _line(module: str, row: Counter[str]) -> str:
