@@ -70,14 +70,22 @@ class _Parser(argparse.ArgumentParser):
         raise _ArgumentsRefused(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or of ``command`` alone when it is one of them.
+
+    A command run parses its own arguments only: building all thirteen parsers (and importing
+    their modules) costs a command like ``assign`` on 100,000 documents a tenth of its time.
+    ``--help``, no command and an unknown one get every subcommand (the list and the choices).
+    """
     parser = _Parser(
         prog="annotator",
         description="Turn raw web articles into labelled training corpora.",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    by_name = {module.rstrip("_"): module for module in COMMANDS}  # import_: import
+    modules = [by_name[command]] if command in by_name else COMMANDS
+    for name in modules:
         importlib.import_module(f"annotator.commands.{name}").register(sub)
     return parser
 
@@ -104,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("--") and argv[0] not in ("--help", "--version")):
         argv = ["open", *argv]  # `annotator` alone opens the app on the demo corpus
     common.json_printed = False
-    parser = build_parser()
+    parser = build_parser(argv[0])
     try:
         args = parser.parse_args(argv)
     except _ArgumentsRefused as exc:

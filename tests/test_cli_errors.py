@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import errno
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from typing import Any
 import orjson
 import pytest
 
+import annotator.cli as cli
 from annotator.corpus import Corpus
 from tests.cli_helpers import one_line_error, run
 from tests.conftest import ROOT, add_text
@@ -247,3 +249,26 @@ def test_a_real_process_prints_one_line_and_no_traceback(broken_corpus: Corpus, 
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert orjson.loads(result.stdout)["ok"] is False
+
+
+def _choices(parser: argparse.ArgumentParser) -> list[str]:
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(sub.choices)
+
+
+def test_a_command_builds_its_own_parser_only() -> None:
+    assert _choices(cli.build_parser("assign")) == ["assign"]
+    assert _choices(cli.build_parser("import")) == ["import"]
+    everything = ["open", "new", "import", "validate", "status", "agree", "assign", "export",
+                  "evaluate", "suggest", "train", "sync", "schema"]
+    # No command, --help, a module's own name and a typo get every choice to list.
+    for first in (None, "--help", "import_", "asign"):
+        assert _choices(cli.build_parser(first)) == everything
+
+
+def test_an_unknown_command_still_lists_every_choice(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["asign", "x"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'asign' (choose from 'open', 'new', 'import', 'validate'," in err
