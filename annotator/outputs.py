@@ -69,7 +69,32 @@ def check_output_path(
       only when ``foreign`` says the tool wrote it (no ``foreign``: never);
     - the parent folder must exist unless ``parents_must_exist`` is false;
     - ``ignore``: names in a folder that do not make it "not empty" (``.git`` of a clone).
+
+    A path the system cannot even look at (a name longer than the file system allows, a
+    folder without permission) is refused the same way, naming the path and the cause.
     """
+    try:
+        return _checked_output_path(
+            path, corpus_root, kind=kind, replace=replace, foreign=foreign, replace_hint=replace_hint,
+            parents_must_exist=parents_must_exist, ignore=ignore,
+        )
+    except OutputPathError:
+        raise
+    except OSError as exc:
+        raise OutputPathError(Path(path), exc.strerror or str(exc)) from exc
+
+
+def _checked_output_path(
+    path: Path | str,
+    corpus_root: Path | str | None,
+    *,
+    kind: OutputKind,
+    replace: bool,
+    foreign: Foreign | None,
+    replace_hint: str,
+    parents_must_exist: bool,
+    ignore: Collection[str],
+) -> Path:
     given = Path(path)
     if not str(path):
         raise OutputPathError("''", "an empty path")

@@ -244,7 +244,8 @@ def write_template(entries: dict[str, MapValue], near: Path, corpus_root: Path) 
     in the current folder when that is not possible; never over an existing file, never
     inside a corpus. Returns the path written (None when nowhere worked) and why not."""
     data = orjson.dumps(entries, option=orjson.OPT_INDENT_2) + b"\n"
-    stem = near.name.split(".")[0] or "import"
+    # Cut to leave room for ".label-map-99.json" within the usual 255-byte name limit.
+    stem = os.fsencode(near.name.split(".")[0])[:200].decode("utf-8", "ignore") or "import"
     why = ""
     for folder in (near.parent, Path.cwd()):
         for n in range(1, 100):
