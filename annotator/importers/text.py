@@ -34,6 +34,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from annotator.importers._hangul import COMMON_HANGUL
 
@@ -233,6 +234,18 @@ def _detect(data: bytes) -> Decoded:
     return Decoded(best_text, best_name, _confidence(best_score, runner_up, best_text), [], "detected")
 
 
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+@cache
+def _keeps_ascii(name: str) -> bool:
+    """Whether the codec reads printable ASCII bytes as those same characters."""
+    try:
+        return _PRINTABLE_ASCII.decode(name) == _PRINTABLE_ASCII.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
 def _rank_legacy(data: bytes) -> list[tuple[float, str, str]]:
     """``(score, encoding, text)`` of every legacy encoding that decodes ``data``, best first.
 
@@ -248,6 +261,8 @@ def _rank_legacy(data: bytes) -> list[tuple[float, str, str]]:
             continue
         if name.startswith(("utf_16", "utf_32", "utf-16", "utf-32")):
             continue  # without NUL bytes and without a BOM it is not UTF-16/32
+        if not _keeps_ascii(name):
+            continue  # EBCDIC and the like: no web page is; it won on a line with one DEL
         candidates.setdefault(name, _OTHER_PRIOR)
     scored: list[tuple[float, str, str]] = []
     for name, prior in candidates.items():
