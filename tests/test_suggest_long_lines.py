@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def test_dates_of_several_patterns_keep_their_order_and_never_overlap(text: str)
     found = find_dates(text)
     spans = [(f.start, f.end) for f in found]
     assert spans == sorted(spans)
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(spans))
     assert [(f.start, f.attrs["value"]) for f in found] == overlapping_reference(text)
 
 
