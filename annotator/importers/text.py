@@ -34,7 +34,6 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 
 from annotator.importers._hangul import COMMON_HANGUL
 
@@ -237,7 +236,7 @@ def _detect(data: bytes) -> Decoded:
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
-@cache
+@functools.cache
 def _keeps_ascii(name: str) -> bool:
     """Whether the codec reads printable ASCII bytes as those same characters."""
     try:
