@@ -30,7 +30,7 @@ from functools import cache
 from types import ModuleType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from annotator.model import AttributeDef, AttrValue, DocumentMeta, LabelScheme
+from annotator.model import AttributeDef, AttrValue, DocumentMeta, LabelScheme, Span
 from annotator.rules import check_attr_value
 
 #: The byline parser's attributes, and the attribute types each may fill.
@@ -294,6 +294,79 @@ def article_email(
     out: dict[str, AttrValue] = {}
     _put(out, attr, found.group() if found else None)
     return out
+
+
+#: The ``role`` choices of an article: the page's own article, and a teaser of another.
+MAIN_ROLE, TEASER_ROLE = "main", "related"
+
+
+def context_attrs(
+    scheme: LabelScheme, label: str, text: str, start: int, end: int, spans: Sequence[Span]
+) -> dict[str, AttrValue]:
+    """The choice attributes a new ``label`` span on ``text[start:end]`` gets from its text
+    and its place among ``spans`` (the document's; only those with a ``role`` count, so a
+    caller may pass just the spans of labels that have one), instead of the scheme's default,
+    for a label with such attributes (the news scheme's ``boilerplate`` and ``article``):
+
+    * a ``kind`` choice: what :func:`annotator.suggest.boilerplate.span_kind` reads (a photo
+      caption, a share bar, "Top으로 이동", a menu word...), else above the page's main
+      article (a span with ``role`` ``main``) a menu, below it the footer;
+    * a ``role`` choice of ``main`` and ``related``: ``related`` when another span of the
+      label, outside this one, is already the page's ``main`` (a page has one main article;
+      the others are teasers).
+
+    Only values the attribute allows; the annotator's digit or F2 corrects a wrong guess.
+    """
+    definition = scheme.label(label)
+    if definition is None:
+        return {}
+    out: dict[str, AttrValue] = {}
+    for attr in definition.attrs:
+        if attr.type != "choice":
+            continue
+        if attr.name == "role" and {MAIN_ROLE, TEASER_ROLE} <= set(attr.values):
+            if any(
+                s.label == label and s.attrs.get(attr.name) == MAIN_ROLE and (s.end <= start or end <= s.start)
+                for s in spans
+            ):
+                _put(out, attr, TEASER_ROLE)
+        elif attr.name == "kind":
+            from annotator.suggest.boilerplate import span_kind  # loaded with the parsers
+
+            _put(out, attr, span_kind(text[start:end], _place(start, end, spans)))
+    return out
+
+
+def _place(start: int, end: int, spans: Sequence[Span]) -> str:
+    """Where ``[start, end)`` is against the page's main article: ``top`` (above it),
+    ``bottom`` (below it), ``inside``, or ``""`` when no main article is marked."""
+    main = next((s for s in spans if s.attrs.get("role") == MAIN_ROLE), None)
+    if main is None:
+        return ""
+    if end <= main.start:
+        return "top"
+    if start >= main.end:
+        return "bottom"
+    return "inside"
+
+
+def line_fit(scheme: LabelScheme, label: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where a ``label`` span goes in the one line ``text[start:end]`` marked whole (Shift
+    and the label's key): for a label the byline parser fills, the first byline in it (a
+    paragraph opening with "[서울=뉴스핌] 심지혜 기자 = ..."); for a label with one date
+    attribute, the first date ("기사입력 : 2020년06월03일 09:03"). None: the label reads
+    neither, the range is not one line, or the line holds none (the whole line is marked).
+    """
+    definition = scheme.label(label)
+    if definition is None or "\n" in text[start:end]:
+        return None
+    if any(a.type in BYLINE_ATTRS.get(a.name, ()) for a in definition.attrs):
+        found = load_parsers().find_bylines(text, start, end)
+    elif sum(a.type == "date" for a in definition.attrs) == 1:
+        found = load_parsers().find_dates(text, start, end)
+    else:
+        return None
+    return (found[0].start, found[0].end) if found else None
 
 
 def _put(out: dict[str, AttrValue], attr: AttributeDef, value: AttrValue | None) -> None:

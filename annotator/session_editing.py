@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotator.attribute_fill import PageClock, article_email, fill_attrs, page_clock
+from annotator.attribute_fill import (
+    PageClock,
+    article_email,
+    context_attrs,
+    fill_attrs,
+    line_fit,
+    page_clock,
+)
 from annotator.corpus import CorpusError
 from annotator.edits import (
     AddSpan,
@@ -89,7 +96,11 @@ class EditCommands:
         # Attributes the merged spans had (the annotator's) win over those read from the text.
         carried: dict[str, AttrValue] = {}
         edits: list[Edit] = []
-        lo, hi = adjacent_line_bounds(text, start, end) if join_lines else (start, end)
+        # Lines join into blocks (a menu marked line by line) for labels that are blocks;
+        # two subtitles on consecutive lines stay two.
+        definition = scheme.label(label)
+        joins = join_lines and definition is not None and definition.no_self_overlap
+        lo, hi = adjacent_line_bounds(text, start, end) if joins else (start, end)
         # The index says whether anything overlaps; only then the (list-ordered) merge pass.
         if self._label_no_self_overlap(label) and index.overlapping(label, lo, hi):
             for other in session.spans:
@@ -102,6 +113,11 @@ class EditCommands:
             # the same undo step as the mark: confirmed or corrected, never retyped.
             filled = fill_attrs(scheme, label, text[start:end], self._page_clock)
             for name, value in self._email_in_article(label, start, end).items():
+                filled.setdefault(name, value)
+            # A boilerplate's kind, an article's role: from its words and its place.
+            # Only articles (labels with a role) are looked at: not all 10,000 spans a page has.
+            roles = [s for d in scheme.labels() if any(a.name == "role" for a in d.attrs) for s in index.of_label(d.name)]
+            for name, value in context_attrs(scheme, label, text, start, end, roles).items():
                 filled.setdefault(name, value)
             new_attrs = {**default_attrs(scheme, label), **filled, **carried}
         else:
@@ -139,8 +155,13 @@ class EditCommands:
 
     def mark_lines(self, label: str, start: int, end: int) -> tuple[Change, str] | None:
         """Mark the lines ``[start, end)`` touches (line mode: Shift+B, Shift+A)."""
-        a, b = line_range(self._session.text, start, end)
-        return self._session.mark(label, a, b, trim=True, join_lines=True)
+        session = self._session
+        a, b = line_range(session.text, start, end)
+        # A byline or a date is the part of its line the parser reads, not the whole line.
+        fit = line_fit(session.scheme, label, session.text, a, b)
+        if fit is not None:
+            return session.mark(label, *fit, trim=True)
+        return session.mark(label, a, b, trim=True, join_lines=True)
 
     def plan_occurrences(
         self,

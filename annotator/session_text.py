@@ -116,6 +116,10 @@ class SpanIndex:
         if i < len(entries) and entries[i][2] == span_id:
             del entries[i]
 
+    def of_label(self, label: str) -> list[Span]:
+        """The spans of ``label``, by position."""
+        return [self.by_id[span_id] for _, _, span_id in self._by_label.get(label, ())]
+
     def has(self, label: str, start: int, end: int) -> bool:
         """A span of ``label`` on exactly ``[start, end)``."""
         entries = self._by_label.get(label, [])

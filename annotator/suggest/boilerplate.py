@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from annotator.model import DocumentMeta
 from annotator.suggest.lines import Line, norm, split_lines
+from annotator.suggest.patterns import KO_BYLINE_RE, PHOTO_STAMP_RE
 
 #: "Back to top": a link that moves the page, navigation (as the seed's gold has it).
 _TO_TOP_RE = re.compile(r"^(top\s*으로\s*이동|맨\s*위로(\s*가기)?|위로\s*가기|(back )?to top|top)$", re.IGNORECASE)
@@ -68,6 +69,13 @@ def guess_kind(line: Line, where: str) -> str:
     ``where`` is ``"top"`` (before the main article), ``"bottom"`` (after it) or
     ``"inside"``.
     """
+    return kind_from_words(line) or kind_from_place(where)
+
+
+def kind_from_words(line: Line) -> str | None:
+    """The kind a boilerplate line's own words give (a share bar, an advertisement, a
+    caption, a box of teasers, a link to the top, a footer, a menu word); None if they
+    give none."""
     value = line.text
     if _SHARE_RE.match(value):
         return "share"
@@ -83,11 +91,32 @@ def guess_kind(line: Line, where: str) -> str:
         return "footer"
     if _NAV_WORDS.match(value):
         return "navigation"
-    if where == "top":
-        return "navigation"
-    if where == "bottom":
-        return "footer"
-    return "other"
+    return None
+
+
+def kind_from_place(where: str) -> str:
+    """A boilerplate line's kind from where it is alone: above the main article a menu,
+    below it the footer; ``"inside"`` or an unknown place says nothing (``other``)."""
+    return {"top": "navigation", "bottom": "footer"}.get(where, "other")
+
+
+def span_kind(text: str, where: str) -> str:
+    """The kind of a boilerplate span marked by hand on ``text`` (one line or a block).
+
+    A Korean photo caption, whose credit reads like a byline and which closes with its
+    stamp ("[서울=뉴스핌] 이길동 기자 =이한주 위원장.2025.07.22 gdlee@newspim.com"), is a
+    caption; else the first line whose words give a kind decides (a menu block opening
+    with "Skip to main content"); else where the span is (:func:`kind_from_place`).
+    """
+    content = text.strip()
+    stamp = PHOTO_STAMP_RE.search(content)
+    if stamp is not None and stamp.end() == len(content) and KO_BYLINE_RE.match(content):
+        return "caption"
+    for line in split_lines(text):
+        kind = None if line.blank else kind_from_words(line)
+        if kind is not None:
+            return kind
+    return kind_from_place(where)
 
 
 def is_layout_boilerplate(line: Line) -> bool:

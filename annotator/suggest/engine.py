@@ -35,7 +35,7 @@ from annotator.suggest.entities import Gazetteer
 from annotator.suggest.htmlmeta import PageTitles, page_titles, text_similarity
 from annotator.suggest.lines import Line, norm, split_lines, tokens
 from annotator.suggest.locate import Hit, find_in_line, find_phrases
-from annotator.suggest.patterns import EMAIL_RE, find_bylines, find_dates
+from annotator.suggest.patterns import EMAIL_RE, PHOTO_STAMP_RE, find_bylines, find_dates
 
 #: What ``--only`` may name.
 SOURCES = ("boilerplate", "article", "byline", "title", "date", "entity")
@@ -623,8 +623,6 @@ def _parts(
 SUBTITLE_LINES = 4  # non-blank lines between the title block and the byline read as subtitles
 SUBTITLE_WEIGHT = 2 * LONG  # heavier is a paragraph, not a subtitle
 TEASER_TITLE_CHARS = 120  # a teaser's byline this far into it has the teaser's title before it
-#: The stamp closing a Korean photo caption: "2025.07.22 gdlee@newspim.com".
-_PHOTO_STAMP_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}\.?[ \t\xa0]*" + EMAIL_RE.pattern)
 PHOTO_CAPTION_CHARS = 250  # from a caption's credit to its stamp
 
 
@@ -669,7 +667,7 @@ def _photo_captions(text: str, bylines: list[Proposal], a: int, b: int) -> list[
     photographer's, not the article's."""
     out: list[tuple[int, int]] = []
     named = sorted(p.start for p in bylines if "authors" in p.attrs)
-    for stamp in _PHOTO_STAMP_RE.finditer(text, a, b):
+    for stamp in PHOTO_STAMP_RE.finditer(text, a, b):
         at = stamp.start()
         before = [s for s in named if s < at and at - s <= PHOTO_CAPTION_CHARS]
         if before and not any(before[-1] < ce for _, ce in out):

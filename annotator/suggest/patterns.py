@@ -15,6 +15,8 @@ from datetime import datetime
 from annotator.model import AttrValue
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+#: The stamp closing a Korean photo caption: "2025.07.22 gdlee@newspim.com".
+PHOTO_STAMP_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}\.?[ \t\xa0]*" + EMAIL_RE.pattern)
 
 _KO_ROLE = r"(?:선임기자|수석기자|전문기자|객원기자|인턴기자|기자|특파원|논설위원|편집위원|위원|통신원)"
 _KO_NAME = r"[가-힣]{2,4}"

@@ -252,19 +252,21 @@ def run_script(root: Path, doc_id: str, script: Script) -> tuple[Driver, dict[st
 
 def seed_structure_by_hand(d: Driver, text: str) -> None:
     """Structure and parts of the seed page, from an empty page, by hand: a click (and a
-    Shift+click) for where, a label's key, a digit for a boilerplate's kind or an article's
-    role (offered right after the mark); Shift+key marks the caret's whole line and moves on."""
+    Shift+click) for where, a label's key; Shift+key marks the caret's whole line and moves
+    on. A boilerplate's kind and an article's role come from the span's words and place
+    (the box heading, "사진", a photo caption's stamp, "Top으로 이동"; below the main article
+    a teaser is "related"): a digit only where they are wrong. A line marked as a date or a
+    byline is the date or byline in it."""
     k, click, shift_click = d.key, d.click_at, d.shift_click_at
-    # The menus above the article: three blocks (a navigation, the breaking-news ticker).
+    # The menus above the article: three blocks (a navigation, the breaking-news ticker,
+    # "더보기"). No main article yet: the first block's words say nothing, its digit is pressed.
     shift_click(30)
     k("b")
     k("1")
     click(32)
-    k("Shift+B")
-    k("5")
+    k("Shift+B")  # "속보": the ticker, related-links
     click(36)
-    k("Shift+B")
-    k("1")
+    k("Shift+B")  # "더보기": navigation
     # The main article, from its title to the reporter's e-mail (role "main" as it comes);
     # the caret stays on the e-mail line: a byline, its e-mail read from its own text.
     click(41)
@@ -273,55 +275,43 @@ def seed_structure_by_hand(d: Driver, text: str) -> None:
     k("Shift+Y")
     # Below it, line by line: best-of heading, photo, teaser, photo, teaser, ad, "Top".
     k("Alt+Down")
-    k("Shift+B")
-    k("5")
+    k("Shift+B")  # "[뉴스핌 베스트 기사]": related-links
     k("Alt+Down")
+    k("Shift+B")  # "사진": caption
+    k("Shift+A")  # a teaser: related, a main article being above
     k("Shift+B")
-    k("4")
     k("Shift+A")
-    k("2")
     k("Shift+B")
-    k("4")
-    k("Shift+A")
-    k("2")
-    k("Shift+B")
-    k("6")
+    k("6")  # "안다쇼핑": read as the footer, an advertisement
     k("Shift+End")  # the last line alone: Shift+B would join it to the ad above
-    k("b")
-    k("1")
+    k("b")  # "Top으로 이동": navigation
     # The main article's parts.
     click(41)
     k("Shift+T")
-    for start in (85, 111):  # the two dates, without "기사입력 :" / "최종수정 :"
+    for start in (85, 111):  # the two date lines: the date in each, not "기사입력 :"
         click(start)
-        k("Shift+End")
-        k("d")  # the value with the corpus's time zone
+        k("Shift+D")  # the value with the corpus's time zone
     click(130)
+    k("Shift+S")  # the caret moves on to the second subtitle line
     k("Shift+S")
-    k("Shift+End")  # the second subtitle line alone: Shift+S would join the two
-    k("s")
     click(202)
-    shift_click(217)
-    k("y")  # authors, agency, location from its text; the e-mail from the article's end
+    k("Shift+Y")  # the byline opening the paragraph; authors, agency, location from it
     click(341)
-    k("Shift+B")
-    k("4")
+    k("Shift+B")  # "[사진=LG]": a caption
     # Each teaser: its photo caption first (so that the byline's e-mail skips the
-    # photographer's), then title, byline (from the title's end: the space is trimmed),
-    # and the e-mail byline and date at its end.
-    for caption, title, byline, email_at, email_end, date_end in (
-        ((2001, 2062), (1742, 1758), 1774, 3243, 3262, 3279),
-        ((3443, 3561), (3283, 3304), 3320, 3693, 3710, 3727),
+    # photographer's), then title, the byline after it on the same line, and the e-mail
+    # byline and date at its end.
+    for caption, title, email_at, email_end, date_end in (
+        ((2001, 2062), (1742, 1758), 3243, 3262, 3279),
+        ((3443, 3561), (3283, 3304), 3693, 3710, 3727),
     ):
         click(caption[0])
         shift_click(caption[1])
-        k("b")
-        k("4")
+        k("b")  # credit, caption, stamp: a photo caption
         click(title[0])
         shift_click(title[1])
         k("t")
-        shift_click(byline)
-        k("y")
+        k("Shift+Y")  # the byline in the title's line
         click(email_at)
         shift_click(email_end)
         k("y")
@@ -415,9 +405,8 @@ def seed_entities_by_hand(d: Driver, text: str) -> None:
 
 def english_structure_by_hand(d: Driver, text: str) -> None:
     k, click, shift_click = d.key, d.click_at, d.shift_click_at
-    shift_click(81)  # the menu, from the top
+    shift_click(81)  # the menu, from the top ("Skip to main content": navigation)
     k("b")
-    k("1")
     shift_click(108)  # the date line (its blank line before is trimmed); EST gives -05:00
     k("d")
     click(83)
@@ -450,8 +439,7 @@ def english_structure_by_hand(d: Driver, text: str) -> None:
         k("b")
         k("5")
     shift_click(5207)
-    k("b")
-    k("3")
+    k("b")  # "All rights reserved": the footer
     k("Alt+1")
 
 
@@ -463,7 +451,6 @@ def english_structure_suggested(d: Driver, text: str) -> None:
     k, click, shift_click = d.key, d.click_at, d.shift_click_at
     shift_click(81)
     k("b")
-    k("1")
     shift_click(108)
     k("d")
     click(83)
@@ -495,8 +482,7 @@ def english_structure_suggested(d: Driver, text: str) -> None:
         k("b")
         k("5")
     shift_click(5207)
-    k("b")
-    k("3")
+    k("b")  # "All rights reserved": the footer
     k("Alt+1")
 
 
@@ -578,11 +564,14 @@ def japanese_structure_by_hand(d: Driver, text: str) -> None:
     k("Shift+B", 2)
     k("7")
     k("Alt+Down")
-    k("Shift+B", 2)  # the comment note, "other" as it comes
-    for end, digit in ((2258, "5"), (2620, "5"), (2923, "5"), (3344, "6"), (3588, "1"), (3903, "3")):
+    k("Shift+B", 2)  # the comment note
+    k("8")  # other (below the article it is read as the footer)
+    # The last block is read as the footer, as the gold has it: no digit.
+    for end, digit in ((2258, "5"), (2620, "5"), (2923, "5"), (3344, "6"), (3588, "1"), (3903, "")):
         shift_click(end)
         k("b")
-        k(digit)
+        if digit:
+            k(digit)
     k("Alt+1")
 
 
@@ -641,10 +630,12 @@ def japanese_structure_suggested(d: Driver, text: str) -> None:
     k("7")
     k("Alt+Down")
     k("Shift+B", 2)
-    for end, digit in ((2258, "5"), (2620, "5"), (2923, "5"), (3344, "6"), (3588, "1"), (3903, "3")):
+    k("8")
+    for end, digit in ((2258, "5"), (2620, "5"), (2923, "5"), (3344, "6"), (3588, "1"), (3903, "")):
         shift_click(end)
         k("b")
-        k(digit)
+        if digit:
+            k(digit)
     k("Alt+1")
 
 
