@@ -601,8 +601,8 @@ def test_a_failed_write_is_cut_back_and_the_next_line_follows_the_last_good_one(
     assert path.read_bytes() == lines(HEADER, one, two, four) and journal.entries == 3
 
 
-def test_a_cut_back_that_fails_is_done_before_the_next_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    failing_writes(monkeypatch, lambda n: n == 2)
+def refuse_one_ftruncate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next ``os.ftruncate`` fails with EIO (a journal's cut back of a torn line)."""
     real_ftruncate = os.ftruncate
     refusals = [1]
 
@@ -613,6 +613,11 @@ def test_a_cut_back_that_fails_is_done_before_the_next_line(tmp_path: Path, monk
         real_ftruncate(fd, length)
 
     monkeypatch.setattr(os, "ftruncate", ftruncate)
+
+
+def test_a_cut_back_that_fails_is_done_before_the_next_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    failing_writes(monkeypatch, lambda n: n == 2)
+    refuse_one_ftruncate(monkeypatch)
     path = tmp_path / "d1.jsonl"
     journal = Journal(path, HEADER)
     one, two, three = ({"v": v, "del": ["s1"]} for v in range(1, 4))

@@ -15,7 +15,6 @@ No mutant of this share is left alive as equivalent.
 from __future__ import annotations
 
 import errno
-import os
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from annotator.rules import check_annotation
 from annotator.session import DocumentSession
 from annotator.session_text import word_step
 from tests.conftest import add_text
+from tests.test_journal_mutants import refuse_one_ftruncate
 
 TEXT = "Kim met Lee in Seoul."
 
@@ -251,17 +251,8 @@ def test_a_rebase_after_a_torn_write_keeps_only_the_whole_lines(
             raise OSError(errno.ENOSPC, "No space left on device")
         real_write(fd, data)
 
-    real_ftruncate = os.ftruncate
-    refusals = [1]
-
-    def ftruncate(fd: int, length: int) -> None:
-        if refusals[0]:
-            refusals[0] -= 1
-            raise OSError(errno.EIO, "Input/output error")
-        real_ftruncate(fd, length)
-
     monkeypatch.setattr(Journal, "_write_bytes", staticmethod(half_second_line))
-    monkeypatch.setattr(os, "ftruncate", ftruncate)
+    refuse_one_ftruncate(monkeypatch)
     path = tmp_path / "d1.jsonl"
     journal = Journal(path, header)
     journal.append(one)
