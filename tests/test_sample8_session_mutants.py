@@ -7,30 +7,23 @@ trimming them changes nothing.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator.corpus import Corpus
 from annotator.edits import EditError
-from annotator.model import DocumentMeta
-from annotator.rules import sha256_text
 from annotator.session import DocumentSession
+from tests.conftest import add_text
 
 TEXT = "서울 서울고등검찰청\n\nTop\n"
 
 
-def _session(tmp_path: Path) -> DocumentSession:
-    corpus = Corpus.create(tmp_path / "c", name="t")
-    meta = DocumentMeta(
-        doc_id="d", text_sha256=sha256_text(TEXT), chars=len(TEXT), source="test", source_format="txt"
-    )
-    corpus.add_document(TEXT, meta)
+def _session(corpus: Corpus) -> DocumentSession:
+    add_text(corpus, "d", TEXT)
     return DocumentSession.open(corpus, "tester", "d")
 
 
-def test_relabelling_to_an_unknown_label_names_it(tmp_path: Path) -> None:
-    session = _session(tmp_path)
+def test_relabelling_to_an_unknown_label_names_it(corpus: Corpus) -> None:
+    session = _session(corpus)
     result = session.mark("LOC", 0, 2)
     assert result is not None
     with pytest.raises(EditError) as info:
@@ -38,8 +31,8 @@ def test_relabelling_to_an_unknown_label_names_it(tmp_path: Path) -> None:
     assert str(info.value) == "unknown label 'NOPE'"
 
 
-def test_mark_occurrences_keeps_whole_words_by_default_and_passes_the_attributes(tmp_path: Path) -> None:
-    session = _session(tmp_path)
+def test_mark_occurrences_keeps_whole_words_by_default_and_passes_the_attributes(corpus: Corpus) -> None:
+    session = _session(corpus)
     # "서울" twice in the text, once inside "서울고등검찰청": whole words by default, one span.
     assert session.mark_occurrences("LOC", "서울") is not None
     assert [(s.label, s.start, s.end) for s in session.spans] == [("LOC", 0, 2)]
