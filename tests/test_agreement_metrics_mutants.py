@@ -29,9 +29,10 @@ The mutants of ``annotator/agreement/metrics.py`` that survive these tests are e
   returned as is; 16, 21 (``bincount`` without ``minlength``) only shorten arrays that are
   indexed by values they count; 49, 52, 53 change ``zip(strict=...)`` over equal lengths.
 - ``_augment`` 24, 27 flip its return value, which its only caller ignores.
-- ``cohen_kappa`` 3, 5 and ``fleiss_kappa`` 36, 38 drop the float64 cast of the table or
+- ``cohen_kappa`` 3, 5 and ``fleiss_kappa`` 38 drop the float64 cast of the table or
   weights: for integer input ``sum``/``trace`` promote to 64 bits and the divisions give
-  float64 anyway (only float16 input would round differently).
+  float64 anyway (only float16 input would round differently: ``fleiss_kappa`` 36 is killed
+  that way in ``test_sample8_core_mutants.py``).
 - ``paint`` 28 (``np.all(None)``): always takes the general path, which gives disjoint spans
   the same labels as the shortcut.
 

@@ -22,8 +22,10 @@ behaviour can change), so no test can kill them:
   JSON types (str, int, dict of str or list of str), so both modes dump the same.
 - ``plan_recovery`` 24, 26, 28 (``mkdir`` without ``parents``): the parent of
   ``.conflicts/`` is the annotator's folder, which holds the journal being set aside.
-- ``plan_recovery`` 78, 81, 91, 94 and ``recover_journal`` 5, 9 (the document text not
-  passed on): the callee reads the same text from the corpus.
+- ``plan_recovery`` 78, 81, 91, 94 and ``recover_journal`` 5 (the document text not
+  passed on): the callee reads the same text from the corpus. (``recover_journal`` 9 is
+  killed in ``test_sample8_core_mutants.py``: with the text file gone, only the text given
+  can restore the edit.)
 - ``plan_recovery`` 156, 162 (the Replay without ``base_version``) and ``recover_journal``
   18: the save then expects the file by its mtime, and
   :meth:`~annotator.corpus.Corpus.save_annotation` turns an mtime this corpus read into the
