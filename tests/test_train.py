@@ -269,3 +269,39 @@ def test_held_out_scores_are_the_suggest_commands_and_trafilaturas_scores(
     assert scores["builtin"] == pooled({d: body(corpus, SUGGESTIONS, d) for d in ids})
     assert scores["trafilatura"] == pooled({e.doc_id: e.features.extracted for e in data.examples})
     assert len(data.examples) == 4 and scores["trafilatura"]["f1"] is not None
+
+
+def test_scoring_in_processes_gives_the_scores_of_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pages are suggested again to score a model (the card's training scores, the
+    learning curve, held-out scores): spread over processes, the scores are the same, key
+    by key, as suggesting them one after the other."""
+    from annotator.train.curve import ScoreTask, held_out_scores, predicted_lines, score_suggested
+    from annotator.train.data import training_set
+
+    root = gold_corpus(tmp_path, capsys)
+    corpus = Corpus.open(root)
+    data = training_set(corpus, GOLD, jobs=1)
+    assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
+    model = LineModel.load(root / "models")
+    predicted = predicted_lines(model, data.examples)
+    # One prediction over all rows is each page's own prediction.
+    assert predicted == [model.body_lines(e.features) for e in data.examples]
+    tasks = [
+        ScoreTask((n, e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body, lines)
+        for e, lines in zip(data.examples, predicted, strict=True)
+        for n in (1, 2)
+    ] + [ScoreTask(("builtin", e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body) for e in data.examples]
+    alone = score_suggested(corpus, tasks, jobs=1)
+    assert len(alone) == 12 and alone == score_suggested(corpus, tasks, jobs=2)
+    assert held_out_scores(corpus, data.examples, model, jobs=2) == held_out_scores(corpus, data.examples, model)
+    # The command: the card's training scores and its learning curve.
+    cards = []
+    for jobs in ("1", "2"):
+        code, out, err = run(capsys, "train", str(root), "--jobs", jobs, "--cv", "2", "--json")
+        assert code == 0, err
+        card = json.loads(out)["card"]
+        cards.append((card["training_scores"], card["cv"]))
+    assert cards[0] == cards[1]
+    assert cards[0][0]["article_body"]["f1"] >= 0.9 and cards[0][1]["rows"][0]["test_documents"] == 4

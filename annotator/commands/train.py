@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     out = _model_folder(corpus.root, args.out)
 
-    from annotator.train.curve import fixed_body_lines, learning_curve, suggested_body
+    from annotator.train.curve import ScoreTask, learning_curve, predicted_lines, score_suggested
     from annotator.train.data import stack, training_set
     from annotator.train.features import FEATURES, FEATURES_VERSION
     from annotator.train.model import (
@@ -119,20 +119,17 @@ def run(args: argparse.Namespace) -> int:
         curve = learning_curve(corpus, examples, args.cv, jobs=jobs, step=info if not args.json else None)
 
     model = LineModel(fit(rows, targets.astype(float), jobs), {})
-    from annotator.evaluate import overall_scores, score_document
-    from annotator.suggest.runner import read_doc, site_statistics
+    from annotator.evaluate import overall_scores
 
     predicted = model.probabilities(rows) >= THRESHOLD
-    _, repeated = site_statistics(corpus)
-    body_scores = {}
-    for e in examples:
-        # The rows were computed with this corpus's site lines, as the model's predictor would
-        # compute them again: scoring reuses them instead of running the extractors twice.
-        body = suggested_body(
-            read_doc(corpus, e.doc_id), corpus.scheme, repeated.get(e.site, frozenset()),
-            e.features.extracted, fixed_body_lines(model.body_lines(e.features)),
-        )
-        body_scores[e.doc_id] = score_document(e.gold_body, body)
+    # The rows were computed with this corpus's site lines, as the model's predictor would
+    # compute them again: scoring reuses them (and trafilatura's text) instead of running the
+    # extractors twice, and suggests the pages in ``jobs`` processes.
+    tasks = [
+        ScoreTask(e.doc_id, e.doc_id, e.site, e.features.extracted, e.gold_body, lines)
+        for e, lines in zip(examples, predicted_lines(model, examples), strict=True)
+    ]
+    body_scores = score_suggested(corpus, tasks, jobs)
     precision, recall, f1 = overall_scores(body_scores)
     sites = Counter(e.site or "(no url)" for e in examples)
     card: dict[str, Any] = {

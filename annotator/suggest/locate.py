@@ -36,12 +36,54 @@ def fold(value: str) -> tuple[str, tuple[int, ...]]:
 
     Cached: a page's lines are folded once for each candidate title, character by character.
     """
+    joined = value.translate(_FOLD_TABLE)
+    # No character folds to nothing (NFKC and case folding never delete one;
+    # tests/test_locate_fold.py checks every code point), so a longer result means some
+    # folded to several.
+    if len(joined) != len(value):
+        return _fold_expanding(value)
+    # Each character folded to one: the folded string lines up with ``value`` and only the
+    # blank runs move offsets.
+    squeezed = " ".join(joined.split())  # split() cuts where str.isspace, as the definition
+    if squeezed == joined:
+        return joined, tuple(range(len(joined)))  # single spaces between words: no offset moves
+    words = [(m.start(), m.end()) for m in _WORD.finditer(joined)]  # \S is not str.isspace
+    offsets: list[int] = []
+    for start, end in words:
+        offsets.extend(range(start, end))
+        offsets.append(end)  # the blank after the word, as one space
+    if words:
+        offsets.pop()  # no blank after the last word
+    return squeezed, tuple(offsets)
+
+
+_WORD = re.compile(r"\S+")
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate``'s table of :func:`_fold_char`, filled as characters are met: the
+    translation runs in C, and each character is folded in Python once."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+def _fold_char(ch: str) -> str:
+    return _FOLD.get(ch) or unicodedata.normalize("NFKC", ch).casefold()
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold_expanding(value: str) -> tuple[str, tuple[int, ...]]:
+    """:func:`fold` for a value with characters that fold to several ("ß" to "ss", "ﬁ" to
+    "fi"), or to none: character by character."""
     chars: list[str] = []
     offsets: list[int] = []
     space = True  # drops leading blanks
     for i, ch in enumerate(value):
-        folded = _FOLD.get(ch) or unicodedata.normalize("NFKC", ch).casefold()
-        for c in folded:
+        for c in _FOLD_TABLE[ord(ch)]:
             if c.isspace():
                 if space:
                     continue

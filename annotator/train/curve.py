@@ -13,7 +13,8 @@ the folds.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,69 @@ def fixed_body_lines(predicted: list[bool]) -> BodyLines:
         return predicted
 
     return body_lines
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTask:
+    """One page to suggest and score: with a model's line choices (``predicted``) or, when
+    that is None, with the built-in rules. ``key`` names the result."""
+
+    key: Hashable
+    doc_id: str
+    site: str
+    extracted: str
+    gold_body: str
+    predicted: list[bool] | None = None
+
+
+# Worker state, set once per process (the repeated lines of every site can be big).
+_SCORING: dict[str, Any] = {}
+
+
+def _init_scoring(root: str, repeated: dict[str, frozenset[str]]) -> None:
+    _SCORING.update(corpus=Corpus.open(root), repeated=repeated)
+
+
+def _score(task: ScoreTask) -> tuple[Hashable, DocScore | None]:
+    corpus: Corpus = _SCORING["corpus"]
+    try:
+        doc = read_doc(corpus, task.doc_id)
+    except CorpusError:
+        return task.key, None  # its features were computed: it read fine a moment ago
+    lines = None if task.predicted is None else fixed_body_lines(task.predicted)
+    seen = _SCORING["repeated"].get(task.site, frozenset())
+    body = suggested_body(doc, corpus.scheme, seen, task.extracted, lines)
+    return task.key, score_document(task.gold_body, body)
+
+
+def score_suggested(corpus: Corpus, tasks: Sequence[ScoreTask], jobs: int = 1) -> dict[Any, DocScore]:
+    """The article-body score of each task's suggestions, by the task's key, suggested in
+    ``jobs`` processes. Suggesting is most of the time of scoring a model (the rules run
+    on every page again), and each page is independent of the others."""
+    _, repeated = site_statistics(corpus)
+    if jobs <= 1 or len(tasks) < 2:
+        _init_scoring(str(corpus.root), repeated)
+        results = map(_score, tasks)
+        return {key: score for key, score in results if score is not None}
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)), initializer=_init_scoring, initargs=(str(corpus.root), repeated)
+    ) as pool:
+        return {key: score for key, score in pool.map(_score, tasks, chunksize=4) if score is not None}
+
+
+def predicted_lines(model: LineModel, examples: Sequence[Example]) -> list[list[bool]]:
+    """Each example's ``body_lines`` from one prediction over all their rows (a call per
+    page would cost LightGBM's setup per page)."""
+    chosen = model.probabilities(stack(list(examples))[0]) >= model.threshold if examples else []
+    out: list[list[bool]] = []
+    at = 0
+    for e in examples:
+        lines = [False] * len(e.features.lines)
+        for i in e.features.index:
+            lines[i] = bool(chosen[at])
+            at += 1
+        out.append(lines)
+    return out
 
 
 @dataclass
@@ -129,21 +193,11 @@ def learning_curve(
 ) -> Curve:
     """The learning curve of ``examples`` over ``k`` folds grouped by site."""
     folds = make_folds([e.group for e in examples], k, seed)
-    _, repeated = site_statistics(corpus)
-    docs: dict[str, DocInput] = {}
-    for e in examples:
-        try:
-            docs[e.doc_id] = read_doc(corpus, e.doc_id)
-        except CorpusError:
-            continue  # its features were computed: it read fine a moment ago
     curve = Curve(k, len(examples), len({e.group for e in examples}), [len(f) for f in folds])
-    traf: dict[str, DocScore] = {}
-    builtin: dict[str, DocScore] = {}
-    for e in examples:
-        traf[e.doc_id] = score_document(e.gold_body, e.features.extracted)
-        body = suggested_body(docs[e.doc_id], corpus.scheme, repeated.get(e.site, frozenset()), e.features.extracted, None)
-        builtin[e.doc_id] = score_document(e.gold_body, body)
-    curve.trafilatura, curve.builtin = _overall(traf), _overall(builtin)
+    traf = {e.doc_id: score_document(e.gold_body, e.features.extracted) for e in examples}
+    # Every page to suggest, with the built-in rules and with each fold's models: the models
+    # are fitted first, then all pages are suggested in one pool.
+    tasks = [ScoreTask(("builtin", e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body) for e in examples]
     train_sides = [[i for i in range(len(examples)) if i not in set(test)] for test in folds]
     smallest = min(len(t) for t in train_sides)
     sizes = [s for s in SIZES if s < smallest]
@@ -162,13 +216,20 @@ def learning_curve(
                 continue  # one class only: nothing to learn (a tiny subset)
             model = LineModel(fit(rows, targets.astype(float), jobs), {})
             used[size].append(len(chosen))
-            for i in test:
-                e = examples[i]
-                body = suggested_body(
-                    docs[e.doc_id], corpus.scheme, repeated.get(e.site, frozenset()),
-                    e.features.extracted, fixed_body_lines(model.body_lines(e.features)),
-                )
-                trained[size][e.doc_id] = score_document(e.gold_body, body)
+            tested = [examples[i] for i in test]
+            for e, predicted in zip(tested, predicted_lines(model, tested), strict=True):
+                tasks.append(ScoreTask((size, e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body, predicted))
+    if step:
+        step(f"suggesting {len(tasks)} test pages")
+    builtin: dict[str, DocScore] = {}
+    for (what, doc_id), score in score_suggested(corpus, tasks, jobs).items():
+        if what == "builtin":
+            builtin[doc_id] = score
+        else:
+            trained[what][doc_id] = score
+    # trafilatura on the same pages as the built-in rules (a page that cannot be read is in neither).
+    curve.trafilatura = _overall({d: traf[d] for d in builtin})
+    curve.builtin = _overall(builtin)
     for size, scores in trained.items():
         if not scores:
             continue
@@ -183,7 +244,9 @@ def learning_curve(
     return curve
 
 
-def held_out_scores(corpus: Corpus, examples: list[Example], model: LineModel) -> dict[str, dict[str, float | None]]:
+def held_out_scores(
+    corpus: Corpus, examples: list[Example], model: LineModel, *, jobs: int = 1
+) -> dict[str, dict[str, float | None]]:
     """Article-body precision, recall and F1 on ``examples`` (documents the model never saw,
     from ``corpus``) of the suggestions with ``model``, of trafilatura alone and of the
     built-in suggestions: the same metric and the same pages for the three.
@@ -191,16 +254,14 @@ def held_out_scores(corpus: Corpus, examples: list[Example], model: LineModel) -
     ``examples`` come from :func:`annotator.train.data.training_set` on ``corpus``: their
     features hold the corpus's line counts per site, as ``annotator suggest`` computes them.
     """
-    _, repeated = site_statistics(corpus)
+    tasks: list[ScoreTask] = []
+    for e, predicted in zip(examples, predicted_lines(model, examples), strict=True):
+        tasks.append(ScoreTask(("builtin", e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body))
+        tasks.append(ScoreTask(("trained", e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body, predicted))
     scores: dict[str, dict[str, DocScore]] = {"trained": {}, "trafilatura": {}, "builtin": {}}
+    for (what, doc_id), score in score_suggested(corpus, tasks, jobs).items():
+        scores[what][doc_id] = score
     for e in examples:
-        doc = read_doc(corpus, e.doc_id)
-        seen = repeated.get(e.site, frozenset())
-        scores["trafilatura"][e.doc_id] = score_document(e.gold_body, e.features.extracted)
-        builtin = suggested_body(doc, corpus.scheme, seen, e.features.extracted, None)
-        scores["builtin"][e.doc_id] = score_document(e.gold_body, builtin)
-        lines = fixed_body_lines(model.body_lines(e.features))
-        trained = suggested_body(doc, corpus.scheme, seen, e.features.extracted, lines)
-        scores["trained"][e.doc_id] = score_document(e.gold_body, trained)
+        if e.doc_id in scores["builtin"]:
+            scores["trafilatura"][e.doc_id] = score_document(e.gold_body, e.features.extracted)
     return {name: _overall(by_doc) for name, by_doc in scores.items()}
-
