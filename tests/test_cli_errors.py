@@ -15,6 +15,7 @@ import pytest
 
 import annotator.cli as cli
 from annotator.corpus import Corpus
+from annotator.model import SUGGESTIONS
 from tests.cli_helpers import one_line_error, run
 from tests.conftest import ROOT, add_text
 
@@ -272,3 +273,23 @@ def test_an_unknown_command_still_lists_every_choice(capsys: pytest.CaptureFixtu
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'asign' (choose from 'open', 'new', 'import', 'validate'," in err
+
+
+@pytest.mark.parametrize("command", [["suggest"], ["assign", "--annotators", "alice", "bob", "--order", "uncertain"]])
+def test_a_model_option_naming_a_file_says_it_is_a_file(
+    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """``--model`` takes the folder ``train`` writes: a file there is not "no such folder"
+    (it exists), and nothing is written before the refusal."""
+    add_text(corpus, "d1", "Title\nAlice met Bob.\n")
+    model_file = tmp_path / "model.txt"
+    model_file.write_text("tree\n", "utf-8")
+    code, _, err = run(capsys, command[0], str(corpus.root), *command[1:], "--model", str(model_file))
+    assert code == 2
+    assert one_line_error(err) == (
+        f"annotator: --model {model_file}: a file, not a model folder (the folder `annotator train` writes)"
+    )
+    assert not (corpus.root / "assignments.json").exists()
+    assert not corpus.annotation_path(SUGGESTIONS, "d1").exists()
+    code, _, err = run(capsys, command[0], str(corpus.root), *command[1:], "--model", str(tmp_path / "nope"))
+    assert code == 2 and one_line_error(err) == f"annotator: --model {tmp_path / 'nope'}: no such folder"

@@ -30,6 +30,7 @@ from annotator.commands.common import (
     add_jobs_option,
     info,
     int_in_range,
+    model_option_folder,
     open_corpus,
     print_json,
 )
@@ -205,9 +206,7 @@ def uncertainty_model(corpus: Corpus, given: Path | None) -> Path | None:
     from annotator.train.model import ModelError, has_model
 
     if given is not None:
-        if not given.is_dir():
-            raise UsageError(f"--model {given}: no such folder", given)
-        folder = given
+        folder = model_option_folder(given)
     else:
         folder = corpus.root / "models"
         if not has_model(folder):

@@ -72,6 +72,16 @@ def int_in_range(option: str, value: int | None, low: int, high: int) -> int | N
     return value
 
 
+def model_option_folder(given: Path) -> Path:
+    """The folder ``--model`` names; a usage error naming it when it is missing or a file
+    (the commands that take ``--model``: suggest and assign)."""
+    if given.is_dir():
+        return given
+    if given.exists():
+        raise UsageError(f"--model {given}: a file, not a model folder (the folder `annotator train` writes)", given)
+    raise UsageError(f"--model {given}: no such folder", given)
+
+
 def open_corpus(path: str | Path) -> Corpus:
     path = Path(path)
     if not path.exists():

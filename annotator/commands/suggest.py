@@ -16,6 +16,7 @@ from annotator.commands.common import (
     error,
     info,
     int_in_range,
+    model_option_folder,
     open_corpus,
     print_json,
     progress,
@@ -69,9 +70,7 @@ def model_folder(corpus_root: Path, given: Path | None) -> Path | None:
     from annotator.train.model import has_model
 
     if given is not None:
-        if not given.is_dir():
-            raise UsageError(f"--model {given}: no such folder", given)
-        folder = given
+        folder = model_option_folder(given)
     else:
         folder = corpus_root / "models"
         if not has_model(folder):
