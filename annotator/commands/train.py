@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     out = _model_folder(corpus.root, args.out)
 
-    from annotator.train.curve import ScoreTask, learning_curve, predicted_lines, score_suggested
+    from annotator.train.curve import ScoreTask, learning_curve, score_suggested
     from annotator.train.data import stack, training_set
     from annotator.train.features import FEATURES, FEATURES_VERSION
     from annotator.train.model import (
@@ -89,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         fit,
         library_versions,
         line_scores,
+        lines_of_rows,
     )
 
     started = time.perf_counter()
@@ -121,13 +122,13 @@ def run(args: argparse.Namespace) -> int:
     model = LineModel(fit(rows, targets.astype(float), jobs), {})
     from annotator.evaluate import overall_scores
 
-    predicted = model.probabilities(rows) >= THRESHOLD
+    predicted = model.chosen(rows)
     # The rows were computed with this corpus's site lines, as the model's predictor would
     # compute them again: scoring reuses them (and trafilatura's text) instead of running the
     # extractors twice, and suggests the pages in ``jobs`` processes.
     tasks = [
         ScoreTask(e.doc_id, e.doc_id, e.site, e.features.extracted, e.gold_body, lines)
-        for e, lines in zip(examples, predicted_lines(model, examples), strict=True)
+        for e, lines in zip(examples, lines_of_rows([e.features for e in examples], predicted), strict=True)
     ]
     body_scores = score_suggested(corpus, tasks, jobs)
     precision, recall, f1 = overall_scores(body_scores)

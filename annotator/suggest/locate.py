@@ -34,7 +34,7 @@ def fold(value: str) -> tuple[str, tuple[int, ...]]:
     """``value`` case-folded, NFKC, quotes and dashes unified, blank runs as one space;
     and for each character of the result, the offset in ``value`` it comes from.
 
-    Cached: a page's lines are folded once for each candidate title, character by character.
+    Cached: a page's lines are folded once, not again for each candidate title.
     """
     joined = value.translate(_FOLD_TABLE)
     # No character folds to nothing (NFKC and case folding never delete one;

@@ -26,7 +26,7 @@ from annotator.suggest.engine import BodyLines, DocInput
 from annotator.suggest.lines import Line
 from annotator.suggest.runner import read_doc, site_statistics, suggest_text
 from annotator.train.data import Example, stack
-from annotator.train.model import LineModel, fit
+from annotator.train.model import LineModel, fit, lines_of_rows
 
 #: The sources whose spans make the body (the article, its boilerplate and header parts).
 STRUCTURE = ("boilerplate", "article", "title", "byline", "date")
@@ -122,18 +122,10 @@ def score_suggested(corpus: Corpus, tasks: Sequence[ScoreTask], jobs: int = 1) -
 
 
 def predicted_lines(model: LineModel, examples: Sequence[Example]) -> list[list[bool]]:
-    """Each example's ``body_lines`` from one prediction over all their rows (a call per
-    page would cost LightGBM's setup per page)."""
-    chosen = model.probabilities(stack(list(examples))[0]) >= model.threshold if examples else []
-    out: list[list[bool]] = []
-    at = 0
-    for e in examples:
-        lines = [False] * len(e.features.lines)
-        for i in e.features.index:
-            lines[i] = bool(chosen[at])
-            at += 1
-        out.append(lines)
-    return out
+    """Each example's ``body_lines`` from one prediction over all their rows."""
+    if not examples:
+        return []
+    return lines_of_rows([e.features for e in examples], model.chosen(stack(list(examples))[0]))
 
 
 @dataclass

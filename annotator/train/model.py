@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,21 @@ def fit(rows: np.ndarray, targets: np.ndarray, jobs: int = 1) -> Any:
     return lightgbm.train({**PARAMS, "num_threads": max(1, jobs)}, data, num_boost_round=ROUNDS)
 
 
+def lines_of_rows(documents: Sequence[DocFeatures], chosen: np.ndarray) -> list[list[bool]]:
+    """``chosen`` (one value per row of ``documents``, their rows stacked in order) laid out
+    on each document's lines (blank lines False): one prediction serves many pages, where
+    a call per page would pay LightGBM's setup per page."""
+    out: list[list[bool]] = []
+    at = 0
+    for features in documents:
+        lines = [False] * len(features.lines)
+        for i in features.index:
+            lines[i] = bool(chosen[at])
+            at += 1
+        out.append(lines)
+    return out
+
+
 @dataclass
 class LineModel:
     """A loaded (or just trained) line model."""
@@ -108,12 +124,13 @@ class LineModel:
             return np.zeros(0)
         return np.asarray(self.booster.predict(rows, num_threads=1), dtype=np.float64)
 
+    def chosen(self, rows: np.ndarray) -> np.ndarray:
+        """Per row: whether its line is article body."""
+        return self.probabilities(rows) >= self.threshold
+
     def body_lines(self, features: DocFeatures) -> list[bool]:
         """Per line of the document (blank lines False): whether it is article body."""
-        out = [False] * len(features.lines)
-        for i, p in zip(features.index, self.probabilities(features.rows), strict=True):
-            out[i] = bool(p >= self.threshold)
-        return out
+        return lines_of_rows([features], self.chosen(features.rows))[0]
 
     def predictor(self, site: SiteLines | None) -> BodyLines:
         """The ``body_lines`` hook of :func:`annotator.suggest.engine.suggest` for a page of
