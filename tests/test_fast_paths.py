@@ -15,6 +15,7 @@ import gc
 import hashlib
 import importlib.util
 import json
+import os
 import random
 import re
 import unicodedata
@@ -558,6 +559,30 @@ def test_the_threaded_output_file_has_the_same_bytes_and_hash(
     whole = b"".join(pieces)
     assert (tmp_path / "out.bin").read_bytes() == whole
     assert (info.sha256, info.bytes) == (hashlib.sha256(whole).hexdigest(), len(whole))
+
+
+def test_each_chunk_is_synced_as_it_is_written_not_all_at_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk works while the records are still being built: by the time close() is
+    called, every chunk handed to the thread has been synced, each right after its write."""
+    from annotator.export import output
+
+    monkeypatch.setattr(HashingFile, "chunk_size", 1000)
+    path = tmp_path / "out.bin"
+    synced_sizes: list[int] = []
+
+    def record_sync(fd: int) -> None:
+        synced_sizes.append(os.fstat(fd).st_size)  # what the file held when synced
+
+    monkeypatch.setattr(output, "_sync_data", record_sync)
+    out = HashingFile(path)
+    for _ in range(5):
+        out.write(b"y" * 1000)  # a full chunk each: sent to the thread at once
+    out._stop_thread()  # the thread has taken every chunk; close() has not run
+    assert synced_sizes == [1000, 2000, 3000, 4000, 5000]
+    out.close()
+    assert path.read_bytes() == b"y" * 5000
 
 
 def test_a_write_error_in_the_thread_reaches_the_exporter(
