@@ -305,3 +305,48 @@ def test_scoring_in_processes_gives_the_scores_of_one_process(
         cards.append((card["training_scores"], card["cv"]))
     assert cards[0] == cards[1]
     assert cards[0][0]["article_body"]["f1"] >= 0.9 and cards[0][1]["rows"][0]["test_documents"] == 4
+
+
+def test_the_site_tables_are_made_in_one_pass_as_each_table_alone(tmp_path: Path) -> None:
+    """site_tables splits and normalises each text once for both tables: the repeated lines
+    must equal repeated_lines of each site's texts, and the line counts SiteLines.add of each."""
+    from annotator.suggest.boilerplate import repeated_lines
+    from annotator.suggest.runner import site_statistics, site_tables
+    from annotator.train.data import training_set
+    from annotator.train.features import SiteLines
+    from tests.test_export import add_doc
+
+    corpus = Corpus.create(tmp_path / "c")
+    menu = "Home  News  Sport\nA\n"
+    prose = "This is a long paragraph of prose that tells one page from another page, number {}.\n"
+    texts: dict[str, list[str]] = {}
+    for i in range(12):
+        site = ("one.example", "two.example", None)[i % 3]
+        # The same article twice on site one (one page, not two), a one-character line, blanks.
+        text = menu + "\n  " + prose.format(i if i != 3 else 0) + ("Footer (c) 2020\n" if i % 2 else "x\n")
+        add_doc(corpus, f"d{i}", text, f"https://{site}/{i}" if site else None)
+        texts.setdefault(site.removeprefix("www.") if site else "", []).append(text)
+    site_of, repeated, lines = site_tables(corpus, with_lines=True)
+    assert repeated == {site: repeated_lines(group) for site, group in texts.items()}
+    assert repeated["one.example"] == frozenset({"home news sport"})  # "a" has one character
+    expected_lines = {}
+    for site, group in texts.items():
+        if site:
+            expected_lines[site] = SiteLines()
+            for text in group:
+                expected_lines[site].add(text)
+    assert lines == expected_lines and lines["one.example"].docs == 4
+    assert site_tables(corpus) == (site_of, repeated, {})
+    assert (site_of, repeated) == site_statistics(corpus)
+    # training_set hands both to the scoring that follows it (no second reading).
+    assert training_set(corpus, GOLD, jobs=1).repeated == repeated
+
+
+def test_predicting_on_several_threads_gives_the_same_probabilities(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(3000, len(FEATURES)))
+    targets = (rows[:, 0] + rows[:, 3] > 0).astype(float)
+    model = LineModel(fit(rows, targets, 1), {})
+    one = model.probabilities(rows)
+    assert np.array_equal(model.probabilities(rows, threads=2), one)
+    assert np.array_equal(model.chosen(rows, 2), one >= model.threshold)

@@ -117,12 +117,14 @@ def run(args: argparse.Namespace) -> int:
                 f"--cv {args.cv}: the {len(examples)} done document(s) come from {len(groups)} site(s); "
                 "folds grouped by site need at least one site each"
             )
-        curve = learning_curve(corpus, examples, args.cv, jobs=jobs, step=info if not args.json else None)
+        curve = learning_curve(
+            corpus, examples, args.cv, jobs=jobs, step=info if not args.json else None, repeated=data.repeated
+        )
 
     model = LineModel(fit(rows, targets.astype(float), jobs), {})
     from annotator.evaluate import overall_scores
 
-    predicted = model.chosen(rows)
+    predicted = model.chosen(rows, jobs)
     # The rows were computed with this corpus's site lines, as the model's predictor would
     # compute them again: scoring reuses them (and trafilatura's text) instead of running the
     # extractors twice, and suggests the pages in ``jobs`` processes.
@@ -130,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         ScoreTask(e.doc_id, e.doc_id, e.site, e.features.extracted, e.gold_body, lines)
         for e, lines in zip(examples, lines_of_rows([e.features for e in examples], predicted), strict=True)
     ]
-    body_scores = score_suggested(corpus, tasks, jobs)
+    body_scores = score_suggested(corpus, tasks, jobs, data.repeated)
     precision, recall, f1 = overall_scores(body_scores)
     sites = Counter(e.site or "(no url)" for e in examples)
     card: dict[str, Any] = {

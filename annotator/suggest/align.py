@@ -12,8 +12,9 @@ that it can be cut out of the article (an inline "Advertisement", a merged capti
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import compress, pairwise
 
 from annotator.suggest.lines import Line, token_spans, tokens
 
@@ -34,41 +35,79 @@ class LineMatch:
         return self.covered / self.total if self.total else 0.0
 
 
+#: A document's tokens, once: ``(start, end, casefolded token)`` each, and the index of
+#: the line holding each (see :func:`document_tokens`).
+DocTokens = tuple[list[tuple[int, int, str]], list[int]]
+
+
+def document_tokens(text: str, lines: list[Line]) -> DocTokens:
+    """The ``\\w+`` tokens of ``text``'s non-blank ``lines`` and the line of each.
+
+    One scan of the whole text: a token never runs across a line break, nor into the blanks
+    a line is trimmed of, so each lies inside the content of the line it starts in. A caller
+    aligning two extractors' texts to one document tokenizes it once.
+    """
+    doc: list[tuple[int, int, str]] = []
+    line_of: list[int] = []
+    content = [line for line in lines if not line.blank]
+    if not content:
+        return doc, line_of
+    # Lines in order: each token goes to the last line starting at or before it, and is
+    # kept if it lies inside that line's content (always so when ``lines`` are all the
+    # lines of ``text``).
+    k = 0
+    last = len(content) - 1
+    line = content[0]
+    for token in token_spans(text, line.start, content[-1].end):
+        start = token[0]
+        while k < last and content[k + 1].start <= start:
+            k += 1
+            line = content[k]
+        if start >= line.start and token[1] <= line.end:
+            doc.append(token)
+            line_of.append(line.index)
+    return doc, line_of
+
+
 def align_lines(
-    text: str, lines: list[Line], extracted: str, *, ngram: int = NGRAM, min_gap_tokens: int = 4
+    text: str,
+    lines: list[Line],
+    extracted: str,
+    *,
+    ngram: int = NGRAM,
+    min_gap_tokens: int = 4,
+    doc_tokens: DocTokens | None = None,
 ) -> list[LineMatch]:
-    """One :class:`LineMatch` per line of ``lines`` against ``extracted``.
+    """One :class:`LineMatch` per line of ``lines`` (all the lines of ``text``, in order)
+    against ``extracted``. ``doc_tokens``: :func:`document_tokens` of the two, when the
+    caller already has them.
 
     Lines shorter than ``ngram`` tokens are judged by the n-grams that run across them
     into their neighbours, so a heading between two kept paragraphs is kept and a
     "Share" between them is not.
     """
     ext = tokens(extracted)
-    doc: list[tuple[int, int, str]] = []
-    line_of: list[int] = []
-    for line in lines:
-        if line.blank:
-            continue
-        for tok in token_spans(text, line.start, line.end):
-            doc.append(tok)
-            line_of.append(line.index)
+    doc, line_of = document_tokens(text, lines) if doc_tokens is None else doc_tokens
     n = len(doc)
     covered = _covered([t[2] for t in doc], ext, min(ngram, max(1, len(ext))))
     matches = {line.index: LineMatch(line) for line in lines}
-    run_start: int | None = None
-    for i in range(n + 1):
-        same_line = i < n and run_start is not None and line_of[i] == line_of[run_start]
-        if run_start is not None and (i == n or covered[i] or not same_line):
-            _close_gap(matches[line_of[run_start]], doc, run_start, i, min_gap_tokens)
-            run_start = None
-        if i == n:
-            break
-        m = matches[line_of[i]]
-        m.total += 1
+    # Totals and covered counts per line in C; the Python loop below only visits the runs
+    # of uncovered tokens (the gaps), which are few inside an article.
+    for index, total in Counter(line_of).items():
+        matches[index].total = total
+    for index, count in Counter(compress(line_of, covered)).items():
+        matches[index].covered = count
+    i = 0
+    while i < n:
         if covered[i]:
-            m.covered += 1
-        elif run_start is None:
-            run_start = i
+            i += 1
+            continue
+        run_start = i
+        line = line_of[i]
+        i += 1
+        while i < n and not covered[i] and line_of[i] == line:
+            i += 1
+        _close_gap(matches[line], doc, run_start, i, min_gap_tokens)
     return [matches[line.index] for line in lines]
 
 
@@ -87,16 +126,23 @@ def _covered(words: list[str], ext: list[str], width: int, max_repeats: int = 8)
     if not ext or n < width:
         return covered
     where: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(ext) - width + 1):
-        where.setdefault(tuple(ext[j : j + width]), []).append(j)
+    # The n-grams as tuples made in C (zip of shifted lists, which stops with the shortest:
+    # the last full n-gram), not one slice each.
+    for j, gram in enumerate(zip(*(ext[k:] for k in range(width)), strict=False)):
+        found = where.get(gram)
+        if found is None:
+            where[gram] = [j]
+        else:
+            found.append(j)
     # Patience sorting over extracted positions, document positions in order; pairs of one
     # document position go in decreasing extracted order so that at most one is chained.
     tails: list[int] = []  # smallest extracted position ending a chain of each length
     tail_pair: list[int] = []  # index into pairs of that chain end
     pairs: list[tuple[int, int]] = []
     back: list[int] = []
-    for i in range(n - width + 1):
-        hits = where.get(tuple(words[i : i + width]))
+    lookup = where.get
+    for i, gram in enumerate(zip(*(words[k:] for k in range(width)), strict=False)):
+        hits = lookup(gram)
         if not hits or len(hits) > max_repeats:
             continue
         for j in reversed(hits):
@@ -116,15 +162,16 @@ def _covered(words: list[str], ext: list[str], width: int, max_repeats: int = 8)
         at = back[at]
     chain.reverse()
     for i, _ in chain:
-        for t in range(i, i + width):
-            covered[t] = True
+        covered[i : i + width] = _TRUE * width
     # A stretch between two chained pairs that is as long on both sides is a substitution
     # (a token the two converters spelt differently): covered too.
     for (i1, j1), (i2, j2) in pairwise(chain):
         if i2 - i1 == j2 - j1 and i2 - i1 <= 3 * width:
-            for t in range(i1, i2):
-                covered[t] = True
+            covered[i1:i2] = _TRUE * (i2 - i1)
     return covered
+
+
+_TRUE = [True]
 
 
 def _close_gap(

@@ -153,20 +153,41 @@ def repeated_lines(texts: Iterable[str], min_docs: int = 3, share: float = 0.3) 
     happen to share. Pages with the same prose lines count once (a page imported twice is
     not a site).
     """
+    pages = []
+    for text in texts:
+        lines = [line for line in split_lines(text) if not line.blank]
+        pages.append(page_lines(lines, [norm(line.text) for line in lines]))
+    return repeated_of_pages(pages, min_docs, share)
+
+
+#: One page as :func:`repeated_of_pages` counts it: its normalised lines of two characters or
+#: more, and its prose lines (what tells two pages apart).
+PageLines = tuple[frozenset[str], frozenset[str]]
+
+
+def page_lines(lines: list[Line], keys: list[str]) -> PageLines:
+    """``lines`` (a page's non-blank lines) and ``keys`` (their :func:`norm` forms, one
+    each) as :func:`repeated_of_pages` counts them. A caller that needs the normalised lines
+    for something else too computes them once."""
+    counted = [(line, key) for line, key in zip(lines, keys, strict=True) if len(line.text) >= 2]
+    found = frozenset(key for _, key in counted)
+    prose = frozenset(key for line, key in counted if line.weight >= 80) or found
+    return found, prose
+
+
+def repeated_of_pages(pages: Iterable[PageLines], min_docs: int = 3, share: float = 0.3) -> frozenset[str]:
+    """:func:`repeated_lines` of pages already split (see :func:`page_lines`)."""
     seen: set[frozenset[str]] = set()
     counts: Counter[str] = Counter()
     n = 0
-    for text in texts:
-        parsed = [line for line in split_lines(text) if len(line.text) >= 2]
-        lines = frozenset(norm(line.text) for line in parsed)
+    for found, prose in pages:
         # The same article imported twice (with another menu line or blank lines) is one
         # page, not a site: pages are told apart by their prose lines.
-        prose = frozenset(norm(line.text) for line in parsed if line.weight >= 80) or lines
         if prose in seen:
             continue
         seen.add(prose)
         n += 1
-        counts.update(lines)
+        counts.update(found)
     if n < min_docs:
         return frozenset()
     need = max(min_docs, int(n * share + 0.999))

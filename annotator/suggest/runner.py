@@ -24,6 +24,7 @@ from annotator.rules import check_annotation, sha256_text
 from annotator.suggest import boilerplate as bp
 from annotator.suggest.engine import SOURCES, BodyLines, DocInput, Proposal, suggest, to_spans
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
+from annotator.suggest.lines import norm, split_lines
 
 if TYPE_CHECKING:
     from annotator.train.features import SiteLines
@@ -204,15 +205,23 @@ def site_tables(
         site_of[doc_id] = site
         texts.setdefault(site, []).append(text)
     lines: dict[str, SiteLines] = {}
+    repeated: dict[str, frozenset[str]] = {}
     if with_lines:
         from annotator.train.features import SiteLines
-
-        for site, group in texts.items():
-            if site:  # pages with no url share no site
-                counts = lines[site] = SiteLines()
-                for text in group:
-                    counts.add(text)
-    return site_of, {site: bp.repeated_lines(group) for site, group in texts.items()}, lines
+    for site, group in texts.items():
+        # Each text split and normalised once, for both tables.
+        counts = SiteLines() if with_lines and site else None  # pages with no url share no site
+        if counts is not None:
+            lines[site] = counts
+        pages = []
+        for text in group:
+            page = [line for line in split_lines(text) if not line.blank]
+            keys = [norm(line.text) for line in page]
+            if counts is not None:
+                counts.add_keys(keys)
+            pages.append(bp.page_lines(page, keys))
+        repeated[site] = bp.repeated_of_pages(pages)
+    return site_of, repeated, lines
 
 
 #: Runs ``(doc_id, site)`` tasks elsewhere given the corpus and the shared state (see

@@ -106,11 +106,18 @@ def _score(task: ScoreTask) -> tuple[Hashable, DocScore | None]:
     return task.key, score_document(task.gold_body, body)
 
 
-def score_suggested(corpus: Corpus, tasks: Sequence[ScoreTask], jobs: int = 1) -> dict[Any, DocScore]:
+def score_suggested(
+    corpus: Corpus,
+    tasks: Sequence[ScoreTask],
+    jobs: int = 1,
+    repeated: dict[str, frozenset[str]] | None = None,
+) -> dict[Any, DocScore]:
     """The article-body score of each task's suggestions, by the task's key, suggested in
     ``jobs`` processes. Suggesting is most of the time of scoring a model (the rules run
-    on every page again), and each page is independent of the others."""
-    _, repeated = site_statistics(corpus)
+    on every page again), and each page is independent of the others. ``repeated``: each
+    site's repeated lines when the caller has them (:attr:`TrainingSet.repeated`)."""
+    if repeated is None:
+        _, repeated = site_statistics(corpus)
     if jobs <= 1 or len(tasks) < 2:
         _init_scoring(str(corpus.root), repeated)
         results = map(_score, tasks)
@@ -121,11 +128,11 @@ def score_suggested(corpus: Corpus, tasks: Sequence[ScoreTask], jobs: int = 1) -
         return {key: score for key, score in pool.map(_score, tasks, chunksize=4) if score is not None}
 
 
-def predicted_lines(model: LineModel, examples: Sequence[Example]) -> list[list[bool]]:
+def predicted_lines(model: LineModel, examples: Sequence[Example], threads: int = 1) -> list[list[bool]]:
     """Each example's ``body_lines`` from one prediction over all their rows."""
     if not examples:
         return []
-    return lines_of_rows([e.features for e in examples], model.chosen(stack(list(examples))[0]))
+    return lines_of_rows([e.features for e in examples], model.chosen(stack(list(examples))[0], threads))
 
 
 @dataclass
@@ -182,6 +189,7 @@ def learning_curve(
     jobs: int = 1,
     seed: int = 0,
     step: Callable[[str], None] | None = None,
+    repeated: dict[str, frozenset[str]] | None = None,
 ) -> Curve:
     """The learning curve of ``examples`` over ``k`` folds grouped by site."""
     folds = make_folds([e.group for e in examples], k, seed)
@@ -209,12 +217,12 @@ def learning_curve(
             model = LineModel(fit(rows, targets.astype(float), jobs), {})
             used[size].append(len(chosen))
             tested = [examples[i] for i in test]
-            for e, predicted in zip(tested, predicted_lines(model, tested), strict=True):
+            for e, predicted in zip(tested, predicted_lines(model, tested, jobs), strict=True):
                 tasks.append(ScoreTask((size, e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body, predicted))
     if step:
         step(f"suggesting {len(tasks)} test pages")
     builtin: dict[str, DocScore] = {}
-    for (what, doc_id), score in score_suggested(corpus, tasks, jobs).items():
+    for (what, doc_id), score in score_suggested(corpus, tasks, jobs, repeated).items():
         if what == "builtin":
             builtin[doc_id] = score
         else:
@@ -237,7 +245,12 @@ def learning_curve(
 
 
 def held_out_scores(
-    corpus: Corpus, examples: list[Example], model: LineModel, *, jobs: int = 1
+    corpus: Corpus,
+    examples: list[Example],
+    model: LineModel,
+    *,
+    jobs: int = 1,
+    repeated: dict[str, frozenset[str]] | None = None,
 ) -> dict[str, dict[str, float | None]]:
     """Article-body precision, recall and F1 on ``examples`` (documents the model never saw,
     from ``corpus``) of the suggestions with ``model``, of trafilatura alone and of the
@@ -247,11 +260,11 @@ def held_out_scores(
     features hold the corpus's line counts per site, as ``annotator suggest`` computes them.
     """
     tasks: list[ScoreTask] = []
-    for e, predicted in zip(examples, predicted_lines(model, examples), strict=True):
+    for e, predicted in zip(examples, predicted_lines(model, examples, jobs), strict=True):
         tasks.append(ScoreTask(("builtin", e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body))
         tasks.append(ScoreTask(("trained", e.doc_id), e.doc_id, e.site, e.features.extracted, e.gold_body, predicted))
     scores: dict[str, dict[str, DocScore]] = {"trained": {}, "trafilatura": {}, "builtin": {}}
-    for (what, doc_id), score in score_suggested(corpus, tasks, jobs).items():
+    for (what, doc_id), score in score_suggested(corpus, tasks, jobs, repeated).items():
         scores[what][doc_id] = score
     for e in examples:
         if e.doc_id in scores["builtin"]:

@@ -15,7 +15,7 @@ from annotator.export.records import build_articles, entity_labels, main_article
 from annotator.export.selection import Left, Taken, select_documents
 from annotator.model import Span
 from annotator.suggest.lines import Line
-from annotator.train.features import DocFeatures, SiteLines, corpus_site_lines, document_features
+from annotator.train.features import DocFeatures, SiteLines, document_features
 
 Ranges = list[tuple[int, int]]
 
@@ -85,6 +85,8 @@ class TrainingSet:
     left: list[Left]
     problems: list[str]
     sites: dict[str, SiteLines]
+    #: Each site's repeated lines (:func:`annotator.suggest.runner.site_statistics`).
+    repeated: dict[str, frozenset[str]]
 
 
 def training_set(
@@ -95,7 +97,11 @@ def training_set(
     progress: Callable[[Iterator[Example | str], int], Iterable[Example | str]] | None = None,
 ) -> TrainingSet:
     """The examples of the ``done`` annotations of ``source`` that pass every check."""
-    site_of, sites = corpus_site_lines(corpus)
+    from annotator.suggest.runner import site_tables
+
+    # Both site tables from one reading of the corpus: the line counts the features read,
+    # and the repeated lines the suggestions that score the model cut as boilerplate.
+    site_of, repeated, sites = site_tables(corpus, with_lines=True)
     names = entity_labels(corpus.scheme)
     tasks: list[tuple[str, str, Ranges, Ranges, str]] = []
     left: list[Left] = []
@@ -117,7 +123,7 @@ def training_set(
     else:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(corpus.root), sites)) as pool:
             _gather(pool.map(_example, tasks, chunksize=2), progress, len(tasks), examples, problems)
-    return TrainingSet(examples, left, problems, sites)
+    return TrainingSet(examples, left, problems, sites, repeated)
 
 
 def _gather(

@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 import lxml.etree
 import numpy as np
 
-from annotator.corpus import Corpus, CorpusError
 from annotator.suggest import boilerplate as bp
-from annotator.suggest.align import align_lines
+from annotator.suggest.align import DocTokens, align_lines, document_tokens
 from annotator.suggest.engine import DocInput, _is_byline_line, _is_date_line
 from annotator.suggest.lines import Line, norm, split_lines, tokens
 
@@ -102,8 +101,12 @@ class SiteLines:
     lines: Counter[str] = field(default_factory=Counter)
 
     def add(self, text: str) -> None:
+        self.add_keys([norm(ln.text) for ln in split_lines(text) if not ln.blank])
+
+    def add_keys(self, keys: Iterable[str]) -> None:
+        """One page, given by the :func:`norm` forms of its non-blank lines."""
         self.docs += 1
-        self.lines.update({norm(ln.text) for ln in split_lines(text) if not ln.blank})
+        self.lines.update(set(keys))
 
 
 def site_lines(texts: Iterable[str]) -> SiteLines:
@@ -220,10 +223,10 @@ def _class_flags(classes: str) -> tuple[str, ...]:
     return tuple(name for name, pattern in _CLASS_WORDS.items() if pattern.search(classes))
 
 
-def _ratios(text: str, lines: list[Line], extracted: str) -> list[float]:
+def _ratios(text: str, lines: list[Line], extracted: str, doc_tokens: DocTokens) -> list[float]:
     if not extracted or not tokens(extracted):
         return [0.0] * len(lines)
-    return [m.ratio for m in align_lines(text, lines, extracted)]
+    return [m.ratio for m in align_lines(text, lines, extracted, doc_tokens=doc_tokens)]
 
 
 def _inside(values: list[float], index: list[int]) -> list[float]:
@@ -276,8 +279,10 @@ def document_features(
 
         extracted = extract_main(doc.html, doc.url) if doc.html else ""
     read = readability_text(doc.html) if doc.html else ""
-    traf = _ratios(text, lines, extracted)
-    rd = _ratios(text, lines, read)
+    # The document is tokenized once for both extractors' alignments.
+    doc_tokens = document_tokens(text, lines)
+    traf = _ratios(text, lines, extracted, doc_tokens)
+    rd = _ratios(text, lines, read, doc_tokens)
     traf_in, read_in = _inside(traf, index), _inside(rd, index)
     dom = dom_lines(doc.html) if doc.html else {}
     missing_dom = (0.0,) + (math.nan,) * (len(_DOM) - 1)
@@ -317,19 +322,3 @@ def document_features(
             *((1.0, *found) if found is not None else missing_dom),
         )
     return DocFeatures(lines, index, rows, extracted)
-
-
-def corpus_site_lines(corpus: Corpus) -> tuple[dict[str, str], dict[str, SiteLines]]:
-    """Each document's site (its url's host; '' when it has none) and each site's line counts."""
-    site_of: dict[str, str] = {}
-    sites: dict[str, SiteLines] = {}
-    for doc_id in corpus.doc_ids():
-        try:
-            site = bp.site_of(corpus.read_meta(doc_id))
-            text = corpus.read_text(doc_id)
-        except CorpusError:
-            continue  # reported where the document itself is used
-        site_of[doc_id] = site
-        if site:
-            sites.setdefault(site, SiteLines()).add(text)
-    return site_of, sites

@@ -119,14 +119,17 @@ class LineModel:
     card: dict[str, Any]
     threshold: float = THRESHOLD
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+    def probabilities(self, rows: np.ndarray, threads: int = 1) -> np.ndarray:
+        """Per row: the probability that its line is article body. ``threads``: one by
+        default (a page's few hundred rows, often inside a worker process already); the
+        rows of a whole training set are worth the cores (each row's answer is the same)."""
         if not len(rows):
             return np.zeros(0)
-        return np.asarray(self.booster.predict(rows, num_threads=1), dtype=np.float64)
+        return np.asarray(self.booster.predict(rows, num_threads=max(1, threads)), dtype=np.float64)
 
-    def chosen(self, rows: np.ndarray) -> np.ndarray:
+    def chosen(self, rows: np.ndarray, threads: int = 1) -> np.ndarray:
         """Per row: whether its line is article body."""
-        return self.probabilities(rows) >= self.threshold
+        return self.probabilities(rows, threads) >= self.threshold
 
     def body_lines(self, features: DocFeatures) -> list[bool]:
         """Per line of the document (blank lines False): whether it is article body."""

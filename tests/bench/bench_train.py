@@ -90,7 +90,7 @@ def print_cv(card: dict[str, object]) -> None:
 def other_set(model_folder: Path, corpus: Corpus, jobs: int) -> None:
     model = LineModel.load(model_folder)
     data = training_set(corpus, "gold", jobs=jobs)
-    scores = held_out_scores(corpus, data.examples, model, jobs=jobs)
+    scores = held_out_scores(corpus, data.examples, model, jobs=jobs, repeated=data.repeated)
     print()
     print(f"2. The model trained on the benchmark, on {len(data.examples)} readability test pages "
           "(gold: expected.html)")
