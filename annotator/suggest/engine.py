@@ -39,6 +39,8 @@ from annotator.suggest.patterns import EMAIL_RE, PHOTO_STAMP_RE, find_bylines, f
 
 #: What ``--only`` may name.
 SOURCES = ("boilerplate", "article", "byline", "title", "date", "entity")
+#: The sources that need the page's structure (the main article, found with the extractor).
+STRUCTURE_SOURCES = frozenset({"boilerplate", "article", "byline", "title", "date"})
 
 LONG = 80  # weight (CJK counted double) of a line that reads as prose
 HEADER_LINES = 8  # non-blank lines above the body walked up for a title-like line
@@ -254,7 +256,7 @@ def suggest(
     regions: list[ArticleRegion] = []
     method = "none"
 
-    need_structure = wanted & {"boilerplate", "article", "byline", "title", "date"}
+    need_structure = wanted & STRUCTURE_SOURCES
     page = page_titles(doc.html) if doc.html and need_structure else None
     if need_structure and lines:
         main, method = _find_main(doc, lines, repeated, extracted, page, body_lines)

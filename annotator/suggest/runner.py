@@ -22,8 +22,17 @@ from annotator.corpus import Corpus, CorpusError
 from annotator.model import SUGGESTIONS, Annotation, LabelScheme, Span
 from annotator.rules import check_annotation, sha256_text
 from annotator.suggest import boilerplate as bp
-from annotator.suggest.engine import SOURCES, BodyLines, DocInput, Proposal, suggest, to_spans
+from annotator.suggest.engine import (
+    SOURCES,
+    STRUCTURE_SOURCES,
+    BodyLines,
+    DocInput,
+    Proposal,
+    suggest,
+    to_spans,
+)
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
+from annotator.suggest.extracted import ExtractionCache, extracted_texts
 from annotator.suggest.lines import norm, split_lines
 
 if TYPE_CHECKING:
@@ -240,7 +249,14 @@ def _init(
     model: str | None = None,
     site_lines: dict[str, object] | None = None,
 ) -> None:
-    _STATE.update(corpus=Corpus.open(root), only=only, repeated=repeated, gazetteer=gazetteer, model=None)
+    _STATE.update(
+        corpus=Corpus.open(root),
+        only=only,
+        repeated=repeated,
+        gazetteer=gazetteer,
+        model=None,
+        extraction_cache=ExtractionCache(root),
+    )
     if model is not None:
         # The trained model (checked by the caller before the workers start) and the line
         # counts of every site, which its features need.
@@ -258,11 +274,12 @@ def _body_lines(state: Mapping[str, Any], site: str) -> BodyLines | None:
 
 
 def suggest_document(
-    state: Mapping[str, Any], scheme: LabelScheme, doc: DocInput, site: str
+    state: Mapping[str, Any], scheme: LabelScheme, doc: DocInput, site: str, extracted: str | None = None
 ) -> tuple[Annotation, str]:
     """One document's suggestions given the corpus-wide ``state`` (the sources wanted,
     each site's repeated lines, the gazetteer, the loaded model and site line counts):
-    what a worker process, or a Dask worker, computes. No files are read or written."""
+    what a worker process, or a Dask worker, computes. No files are read or written.
+    ``extracted``: trafilatura's text of the page when the caller has it."""
     repeated: dict[str, frozenset[str]] = state["repeated"]
     gazetteer: CorpusGazetteer | None = state["gazetteer"]
     return suggest_text(
@@ -272,6 +289,7 @@ def suggest_document(
         repeated=repeated.get(site, frozenset()),
         # Nobody's marks on this very document: it learns from gold and other documents.
         gazetteer=gazetteer.for_document(doc.doc_id) if gazetteer is not None else None,
+        extracted=extracted,
         body_lines=_body_lines(state, site),
     )
 
@@ -304,7 +322,11 @@ def _work(task: tuple[str, str]) -> DocOutcome:
     except CorpusError as exc:
         outcome.problem = str(exc)
         return outcome
-    annotation, outcome.method = suggest_document(_STATE, corpus.scheme, doc, site)
+    extracted = None
+    if doc.html and _STATE["only"] & STRUCTURE_SOURCES:
+        # Kept for the next suggestion of this page and for training on it (docs/adr/0033).
+        extracted, _ = extracted_texts(_STATE["extraction_cache"], doc)
+    annotation, outcome.method = suggest_document(_STATE, corpus.scheme, doc, site, extracted)
     return save_suggestions(corpus, outcome, annotation)
 
 

@@ -61,7 +61,9 @@ _STATE: dict[str, object] = {}
 
 
 def _init(root: str, sites: dict[str, SiteLines]) -> None:
-    _STATE.update(corpus=Corpus.open(root), sites=sites)
+    from annotator.suggest.extracted import ExtractionCache
+
+    _STATE.update(corpus=Corpus.open(root), sites=sites, extraction_cache=ExtractionCache(root))
 
 
 def _example(task: tuple[str, str, Ranges, Ranges, str]) -> Example | str:
@@ -74,7 +76,12 @@ def _example(task: tuple[str, str, Ranges, Ranges, str]) -> Example | str:
         doc = read_doc(corpus, doc_id)
     except CorpusError as exc:
         return str(exc)
-    features = document_features(doc, sites.get(site) if site else None)
+    from annotator.suggest.extracted import ExtractionCache, extracted_texts
+
+    cache: ExtractionCache = _STATE["extraction_cache"]  # type: ignore[assignment]
+    # What `annotator suggest` extracted of the page is not extracted again (docs/adr/0033).
+    extracted, read = extracted_texts(cache, doc, readability=True)
+    features = document_features(doc, sites.get(site) if site else None, extracted, read)
     targets = line_targets(features.lines, features.index, articles, boilerplate)
     return Example(doc_id, site, group_of(doc_id, site), features, targets, gold_body)
 

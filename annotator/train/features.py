@@ -266,11 +266,11 @@ def link_like_chars(value: str) -> int:
 
 
 def document_features(
-    doc: DocInput, site: SiteLines | None = None, extracted: str | None = None
+    doc: DocInput, site: SiteLines | None = None, extracted: str | None = None, readability: str | None = None
 ) -> DocFeatures:
-    """The feature rows of ``doc``'s non-blank lines. ``extracted``: trafilatura's text when
-    the caller already has it; ``site``: the line counts of the document's site (this
-    document included)."""
+    """The feature rows of ``doc``'s non-blank lines. ``extracted`` and ``readability``:
+    trafilatura's and readability's text when the caller already has them; ``site``: the
+    line counts of the document's site (this document included)."""
     text = doc.text
     lines = split_lines(text)
     index = [ln.index for ln in lines if not ln.blank]
@@ -278,7 +278,9 @@ def document_features(
         from annotator.suggest.extract import extract_main
 
         extracted = extract_main(doc.html, doc.url) if doc.html else ""
-    read = readability_text(doc.html) if doc.html else ""
+    read = readability
+    if read is None:
+        read = readability_text(doc.html) if doc.html else ""
     # The document is tokenized once for both extractors' alignments.
     doc_tokens = document_tokens(text, lines)
     traf = _ratios(text, lines, extracted, doc_tokens)

@@ -15,9 +15,10 @@ so and does nothing).
    precision ("less of what it must not") and recall ("more of what it must") of the body of
    the suggested main article, against trafilatura alone and the built-in suggestions on the
    same pages. Target: both above trafilatura's.
-3. **Training time.** The features and the fit of ``annotator train`` on 1,000 documents (the
-   311 real pages of both sets, repeated with a changed first line until there are 1,000)
-   with ``--jobs``. Target: under a minute on 2 cores.
+3. **Training time.** ``annotator train`` on 1,000 documents (the 311 real pages of both sets,
+   repeated with a changed first line until there are 1,000) with ``--jobs``: with no page
+   suggested before, after ``annotator suggest`` (whose extracted texts train reuses), and
+   again. Target: under a minute on 2 cores.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import contextlib
 import gzip
 import io
+import shutil
 import sys
 import tempfile
 import time
@@ -134,14 +136,35 @@ def training_time(work: Path, jobs: int, count: int) -> None:
     truth.write_bytes(orjson.dumps(bodies))
     import_into(work, "thousand", pages, truth)
     done = sum(1 for _ in (big / "gold").glob("*.json"))
+
+    def train() -> tuple[float, dict[str, object]]:
+        start = time.perf_counter()
+        code, out = run_cli(["train", str(big), "--jobs", str(jobs), "--json"])
+        seconds = time.perf_counter() - start
+        assert code == 0, out
+        return seconds, orjson.loads(out)["card"]
+
+    # The extractors' texts are kept per page by suggest and train (docs/adr/0033): timed
+    # with none kept, after `annotator suggest` (the usual order: suggest, annotate, train),
+    # and once more (a re-training as gold grows).
+    cold, card = train()
+    shutil.rmtree(big / ".cache")
     start = time.perf_counter()
-    code, out = run_cli(["train", str(big), "--jobs", str(jobs), "--json"])
-    seconds = time.perf_counter() - start
+    code, out = run_cli(["suggest", str(big), "--jobs", str(jobs)])
+    suggest_seconds = time.perf_counter() - start
     assert code == 0, out
-    card = orjson.loads(out)["card"]
+    after_suggest, _ = train()
+    again, _ = train()
     print()
     print(f"3. Training on {card['training_documents']} documents ({done} gold files; {card['training_lines']} lines) "
-          f"with --jobs {jobs}: {seconds:.1f} s (target: under 60 s: {'met' if seconds < 60 else 'NOT met'})")
+          f"with --jobs {jobs} (target: under 60 s)")
+    print(f"{'training':44} {'seconds':>8}  target")
+    for name, seconds in (
+        ("first, no page suggested before", cold),
+        (f"after `annotator suggest` ({suggest_seconds:.1f} s, not counted)", after_suggest),
+        ("again (a re-training)", again),
+    ):
+        print(f"{name:44} {seconds:8.1f}  {'met' if seconds < 60 else 'NOT met'}")
 
 
 def main() -> None:
