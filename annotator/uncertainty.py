@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -51,6 +50,7 @@ from annotator.corpus import Corpus, CorpusError
 from annotator.suggest import boilerplate as bp
 from annotator.suggest.engine import LONG, DocInput
 from annotator.suggest.lines import Line, norm
+from annotator.workers import process_pool
 
 if TYPE_CHECKING:
     from annotator.train.features import SiteLines
@@ -236,7 +236,7 @@ def score_corpus(
         _init(*init_args)
         results: Iterator[DocScore] = map(_work, tasks)
         return list(progress(results, len(ids)) if progress else results)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init_args) as pool:
+    with process_pool(jobs, _init, init_args, runs_lightgbm=model is not None) as pool:
         chunk = max(1, min(8, len(ids) // (jobs * 8)))
         results = pool.map(_work, tasks, chunksize=chunk)
         return list(progress(results, len(ids)) if progress else results)

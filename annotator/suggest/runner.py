@@ -12,7 +12,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from annotator.suggest.engine import (
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
 from annotator.suggest.extracted import ExtractionCache, extracted_texts
 from annotator.suggest.lines import norm, split_lines
+from annotator.workers import process_pool
 
 if TYPE_CHECKING:
     from annotator.train.features import SiteLines
@@ -386,7 +386,7 @@ def suggest_corpus(
             outcomes: Iterator[DocOutcome] = map(_work, tasks)
             _collect(report, outcomes, progress, len(ids))
         else:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init_args) as pool:
+            with process_pool(jobs, _init, init_args, runs_lightgbm=model is not None) as pool:
                 chunk = max(1, min(16, len(ids) // (jobs * 8)))
                 _collect(report, pool.map(_work, tasks, chunksize=chunk), progress, len(ids))
     report.seconds = time.perf_counter() - started
