@@ -147,3 +147,22 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
 
 def test_git_never_carries_the_cache() -> None:
     assert ".cache/" in GITIGNORE_LINES
+
+
+def test_suggest_with_a_model_keeps_readabilitys_text_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("lightgbm")
+    root = gold_corpus(tmp_path / "c", capsys)
+    assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
+    shutil.rmtree(root / CACHE_FOLDER)
+    assert run(capsys, "suggest", str(root), "--jobs", "1")[0] == 0  # with CORPUS/models
+    corpus = Corpus.open(root)
+    first = suggestions(corpus)
+    for doc_id in corpus.doc_ids():
+        texts = orjson.loads(ExtractionCache(root).path(doc_id).read_bytes())["texts"]
+        assert set(texts) == {"trafilatura", "readability"}
+    # Suggested again with the model: neither extractor runs, the suggestions are the same.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(extract_module, "extract_main", refuse)
+        mp.setattr("annotator.train.features.readability_text", refuse)
+        assert run(capsys, "suggest", str(root), "--jobs", "1")[0] == 0
+    assert suggestions(corpus) == first

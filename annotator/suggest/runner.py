@@ -265,21 +265,27 @@ def _init(
         _STATE.update(model=LineModel.load(Path(model)), site_lines=site_lines or {})
 
 
-def _body_lines(state: Mapping[str, Any], site: str) -> BodyLines | None:
+def _body_lines(state: Mapping[str, Any], site: str, readability: str | None = None) -> BodyLines | None:
     model = state.get("model")
     if model is None:
         return None
     site_lines = state["site_lines"].get(site) if site else None
-    return model.predictor(site_lines)  # type: ignore[no-any-return]
+    return model.predictor(site_lines, readability)  # type: ignore[no-any-return]
 
 
 def suggest_document(
-    state: Mapping[str, Any], scheme: LabelScheme, doc: DocInput, site: str, extracted: str | None = None
+    state: Mapping[str, Any],
+    scheme: LabelScheme,
+    doc: DocInput,
+    site: str,
+    extracted: str | None = None,
+    readability: str | None = None,
 ) -> tuple[Annotation, str]:
     """One document's suggestions given the corpus-wide ``state`` (the sources wanted,
     each site's repeated lines, the gazetteer, the loaded model and site line counts):
     what a worker process, or a Dask worker, computes. No files are read or written.
-    ``extracted``: trafilatura's text of the page when the caller has it."""
+    ``extracted`` and ``readability``: the extractors' text of the page when the caller
+    has them (readability's is read by a model's features only)."""
     repeated: dict[str, frozenset[str]] = state["repeated"]
     gazetteer: CorpusGazetteer | None = state["gazetteer"]
     return suggest_text(
@@ -290,7 +296,7 @@ def suggest_document(
         # Nobody's marks on this very document: it learns from gold and other documents.
         gazetteer=gazetteer.for_document(doc.doc_id) if gazetteer is not None else None,
         extracted=extracted,
-        body_lines=_body_lines(state, site),
+        body_lines=_body_lines(state, site, readability),
     )
 
 
@@ -322,11 +328,13 @@ def _work(task: tuple[str, str]) -> DocOutcome:
     except CorpusError as exc:
         outcome.problem = str(exc)
         return outcome
-    extracted = None
+    extracted = read = None
     if doc.html and _STATE["only"] & STRUCTURE_SOURCES:
-        # Kept for the next suggestion of this page and for training on it (docs/adr/0033).
-        extracted, _ = extracted_texts(_STATE["extraction_cache"], doc)
-    annotation, outcome.method = suggest_document(_STATE, corpus.scheme, doc, site, extracted)
+        # Kept for the next suggestion of this page and for training on it (docs/adr/0033);
+        # readability's text too when a model reads it.
+        with_model = _STATE.get("model") is not None
+        extracted, read = extracted_texts(_STATE["extraction_cache"], doc, readability=with_model)
+    annotation, outcome.method = suggest_document(_STATE, corpus.scheme, doc, site, extracted, read)
     return save_suggestions(corpus, outcome, annotation)
 
 

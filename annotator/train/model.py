@@ -135,12 +135,13 @@ class LineModel:
         """Per line of the document (blank lines False): whether it is article body."""
         return lines_of_rows([features], self.chosen(features.rows))[0]
 
-    def predictor(self, site: SiteLines | None) -> BodyLines:
+    def predictor(self, site: SiteLines | None, readability: str | None = None) -> BodyLines:
         """The ``body_lines`` hook of :func:`annotator.suggest.engine.suggest` for a page of
-        the site whose line counts are ``site``."""
+        the site whose line counts are ``site``; ``readability``: readability's text of that
+        page when the caller has it."""
 
         def body_lines(doc: DocInput, lines: list[Line], extracted: str) -> list[bool]:
-            return self.body_lines(document_features(doc, site, extracted))
+            return self.body_lines(document_features(doc, site, extracted, readability))
 
         return body_lines
 
