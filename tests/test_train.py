@@ -350,3 +350,34 @@ def test_predicting_on_several_threads_gives_the_same_probabilities(tmp_path: Pa
     one = model.probabilities(rows)
     assert np.array_equal(model.probabilities(rows, threads=2), one)
     assert np.array_equal(model.chosen(rows, 2), one >= model.threshold)
+
+
+def test_the_cards_body_scores_suggest_a_fixed_sample_of_a_large_training_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond SCORED_PAGES the card's article-body scores re-suggest a seeded sample of the
+    training pages (re-suggesting all cost a fifth of a 1,000-document training); the card
+    says how many, and the same corpus gives the same sample."""
+    from annotator.commands import train as train_command
+    from annotator.train import curve
+
+    root = gold_corpus(tmp_path, capsys)
+    seen: list[list[str]] = []
+    real = curve.score_suggested
+
+    def spy(corpus: Corpus, tasks: list[curve.ScoreTask], *args: object) -> dict[object, object]:
+        seen.append([t.doc_id for t in tasks])
+        return real(corpus, tasks, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(curve, "score_suggested", spy)
+    code, out, _ = run(capsys, "train", str(root), "--jobs", "1", "--json")
+    assert code == 0
+    assert json.loads(out)["card"]["training_scores"]["article_body"]["documents"] == 4 == len(seen[-1])
+    monkeypatch.setattr(train_command, "SCORED_PAGES", 2)
+    for _ in range(2):
+        code, out, _ = run(capsys, "train", str(root), "--jobs", "1", "--json")
+        assert code == 0
+        assert json.loads(out)["card"]["training_scores"]["article_body"]["documents"] == 2
+    assert len(seen[-1]) == 2 and seen[-1] == seen[-2] == sorted(seen[-1])
+    code, _, err = run(capsys, "train", str(root), "--jobs", "1")
+    assert "article-body F1 on 2 of the training documents" in err
