@@ -49,6 +49,7 @@ import numpy as np
 from annotator.corpus import Corpus, CorpusError
 from annotator.suggest import boilerplate as bp
 from annotator.suggest.engine import LONG, DocInput
+from annotator.suggest.extracted import ExtractionCache, extracted_texts
 from annotator.suggest.lines import Line, norm
 from annotator.workers import process_pool
 
@@ -142,11 +143,14 @@ def score_document(
     model: LineModel | None = None,
     site_lines: SiteLines | None = None,
     repeated: frozenset[str] = frozenset(),
+    extraction_cache: ExtractionCache | None = None,
 ) -> DocScore:
-    """The uncertainty of one document (see the module doc for what is computed when)."""
+    """The uncertainty of one document (see the module doc for what is computed when).
+    ``extraction_cache``: the corpus's kept extractor texts (docs/adr/0033), read and filled."""
     from annotator.train.features import FEATURES, document_features
 
-    features = document_features(doc, site_lines)
+    extracted, read = extracted_texts(extraction_cache, doc, readability=True)
+    features = document_features(doc, site_lines, extracted, read)
     lines = features.lines
     weights = np.array([float(lines[i].weight) for i in features.index])
     entropy: float | None = None
@@ -189,7 +193,13 @@ def _init(
         from annotator.train.model import LineModel
 
         loaded = LineModel.load(Path(model))
-    _STATE.update(corpus=Corpus.open(root), model=loaded, site_lines=site_lines, repeated=repeated)
+    _STATE.update(
+        corpus=Corpus.open(root),
+        model=loaded,
+        site_lines=site_lines,
+        repeated=repeated,
+        extraction_cache=ExtractionCache(root),
+    )
 
 
 def _work(task: tuple[str, str]) -> DocScore:
@@ -210,6 +220,7 @@ def _work(task: tuple[str, str]) -> DocScore:
         model=_STATE["model"],  # type: ignore[arg-type]
         site_lines=site_lines.get(host) if host else None,
         repeated=repeated.get(host, frozenset()),
+        extraction_cache=_STATE["extraction_cache"],  # type: ignore[arg-type]
     )
 
 

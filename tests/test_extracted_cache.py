@@ -166,3 +166,24 @@ def test_suggest_with_a_model_keeps_readabilitys_text_too(tmp_path: Path, capsys
         mp.setattr("annotator.train.features.readability_text", refuse)
         assert run(capsys, "suggest", str(root), "--jobs", "1")[0] == 0
     assert suggestions(corpus) == first
+
+
+def test_ordering_by_uncertainty_reads_the_kept_texts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("lightgbm")
+    root = gold_corpus(tmp_path / "c", capsys)
+    assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0  # keeps both texts of every page
+    plain = tmp_path / "plain"
+    shutil.copytree(root, plain)
+    shutil.rmtree(plain / CACHE_FOLDER)
+    argv = ["--annotators", "a", "b", "--order", "uncertain", "--jobs", "1", "--seed", "1", "--json"]
+    code, out, err = run(capsys, "assign", str(plain), *argv)
+    assert code == 0, err
+    expected = orjson.loads(out)["ordering"]["scores"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(extract_module, "extract_main", refuse)
+        mp.setattr("annotator.train.features.readability_text", refuse)
+        code, out, err = run(capsys, "assign", str(root), *argv)
+    assert code == 0, err
+    assert orjson.loads(out)["ordering"]["scores"] == expected and len(expected) == 4
+    # The run without a cache kept the texts it extracted.
+    assert len(list((plain / CACHE_FOLDER).glob("*.json"))) == 4

@@ -153,11 +153,14 @@ def repeated_lines(texts: Iterable[str], min_docs: int = 3, share: float = 0.3) 
     happen to share. Pages with the same prose lines count once (a page imported twice is
     not a site).
     """
-    pages = []
-    for text in texts:
-        lines = [line for line in split_lines(text) if not line.blank]
-        pages.append(page_lines(lines, [norm(line.text) for line in lines]))
-    return repeated_of_pages(pages, min_docs, share)
+    return repeated_of_pages((page_lines(*keyed_lines(text)) for text in texts), min_docs, share)
+
+
+def keyed_lines(text: str) -> tuple[list[Line], list[str]]:
+    """The non-blank lines of ``text`` and their :func:`norm` forms, one each: what the
+    site tables count (repeated lines, and the trained model's line counts)."""
+    lines = [line for line in split_lines(text) if not line.blank]
+    return lines, [norm(line.text) for line in lines]
 
 
 #: One page as :func:`repeated_of_pages` counts it: its normalised lines of two characters or

@@ -5,7 +5,8 @@ half the time of suggesting or training on a page, and what they return is a fun
 the page's HTML, its url and the libraries' versions alone. ``annotator suggest`` and
 ``annotator train`` keep each page's texts in ``CORPUS/.cache/extracted/DOC_ID.json`` under
 a key made of those inputs: a page suggested once is not extracted again when a model is
-trained on it, nor a page trained on when the model is trained again. A key that differs
+trained on it, nor a page trained on when the model is trained again or when ``annotator
+assign --order uncertain`` scores it. A key that differs
 (the page imported anew, a library upgraded) is a miss, and the entry is written anew.
 
 The folder is derived data (docs/adr/0033): deleting it costs only time; git ignores it

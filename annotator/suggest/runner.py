@@ -32,7 +32,6 @@ from annotator.suggest.engine import (
 )
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
 from annotator.suggest.extracted import ExtractionCache, extracted_texts
-from annotator.suggest.lines import norm, split_lines
 from annotator.workers import process_pool
 
 if TYPE_CHECKING:
@@ -224,8 +223,7 @@ def site_tables(
             lines[site] = counts
         pages = []
         for text in group:
-            page = [line for line in split_lines(text) if not line.blank]
-            keys = [norm(line.text) for line in page]
+            page, keys = bp.keyed_lines(text)
             if counts is not None:
                 counts.add_keys(keys)
             pages.append(bp.page_lines(page, keys))

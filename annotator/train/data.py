@@ -14,6 +14,7 @@ from annotator.corpus import Corpus, CorpusError
 from annotator.export.records import build_articles, entity_labels, main_article_text, sorted_spans
 from annotator.export.selection import Left, Taken, select_documents
 from annotator.model import Span
+from annotator.suggest.extracted import ExtractionCache, extracted_texts
 from annotator.suggest.lines import Line
 from annotator.train.features import DocFeatures, SiteLines, document_features
 
@@ -61,8 +62,6 @@ _STATE: dict[str, object] = {}
 
 
 def _init(root: str, sites: dict[str, SiteLines]) -> None:
-    from annotator.suggest.extracted import ExtractionCache
-
     _STATE.update(corpus=Corpus.open(root), sites=sites, extraction_cache=ExtractionCache(root))
 
 
@@ -76,8 +75,6 @@ def _example(task: tuple[str, str, Ranges, Ranges, str]) -> Example | str:
         doc = read_doc(corpus, doc_id)
     except CorpusError as exc:
         return str(exc)
-    from annotator.suggest.extracted import ExtractionCache, extracted_texts
-
     cache: ExtractionCache = _STATE["extraction_cache"]  # type: ignore[assignment]
     # What `annotator suggest` extracted of the page is not extracted again (docs/adr/0033).
     extracted, read = extracted_texts(cache, doc, readability=True)

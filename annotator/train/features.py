@@ -101,7 +101,7 @@ class SiteLines:
     lines: Counter[str] = field(default_factory=Counter)
 
     def add(self, text: str) -> None:
-        self.add_keys([norm(ln.text) for ln in split_lines(text) if not ln.blank])
+        self.add_keys(bp.keyed_lines(text)[1])
 
     def add_keys(self, keys: Iterable[str]) -> None:
         """One page, given by the :func:`norm` forms of its non-blank lines."""
