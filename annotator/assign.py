@@ -42,6 +42,7 @@ its problem when it cannot be used (a broken file is never overwritten).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +99,7 @@ class Assignments(BaseModel):
     #: Each annotator's queue, in working order.
     annotators: dict[AnnotatorName, list[DocId]]
     #: Each planned document's annotators, in the order they were given it.
-    documents: dict[DocId, list[AnnotatorName]]
+    documents: dict[DocId, tuple[AnnotatorName, ...]]
     #: How the last run ordered the documents it added to each queue (``uncertain``: most
     #: uncertain first, across sites). Left out of the file when ``given``.
     order: Order = "given"
@@ -314,7 +315,8 @@ def plan(
     ``arrange``: the order of ``uncertain`` plans; it gets each queue's new documents and
     the queue before them and returns the new documents reordered (the same ones).
 
-    Raises :class:`PlanError` on bad options.
+    Raises :class:`PlanError` on bad options, and on an id that ``doc_ids`` gives twice
+    (the command gives the corpus's listing, or ``--docs`` without its repeats).
     """
     # Many small lists and no cycles: the collector would walk them again and again.
     with gc_paused():
@@ -327,9 +329,21 @@ def _runs(owners: Sequence[int], sizes: Sequence[int]) -> np.ndarray:
     return np.repeat(np.asarray(owners, dtype=np.int64), np.asarray(sizes, dtype=np.int64)[owners])
 
 
-def _objects(items: list[list[str]]) -> np.ndarray:
+def _objects(items: Sequence[object]) -> np.ndarray:
     """``items`` as a one-dimensional array of lists (``np.array`` would make a matrix)."""
     return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _distinct_rows(rows: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``rows`` (values below ``base``) and, for each row, the index of
+    its distinct row. A row read as a number in ``base`` sorts and compares as one integer,
+    much faster than numpy's row-wise unique; rows too long for 63 bits fall back to it."""
+    if rows.size == 0 or rows.shape[1] * math.log2(max(base, 2)) >= 63:
+        teams, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return teams, inverse.reshape(-1)
+    codes = rows @ (np.int64(base) ** np.arange(rows.shape[1], dtype=np.int64))
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    return rows[first], inverse.reshape(-1)
 
 
 def _copied(lists: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -349,14 +363,12 @@ def _plan(
     check_options(annotators, overlap, per_overlap)
     if not 0 <= seed <= MAX_SEED:
         raise PlanError(f"--seed must be a whole number from 0 to {MAX_SEED}, not {seed}")
-    # Copies: the new plan shares no list with the old one.
+    # A copy of the queues: the new plan shares no list with the old one (the teams are tuples).
     old_annotators = _copied(previous.annotators) if previous else {}
-    old_documents = _copied(previous.documents) if previous else {}
-    # ``slots`` will map each new document to its annotators, in the order given.
-    slots: dict[str, list[str] | None] = dict.fromkeys(doc_ids)
+    old_documents = dict(previous.documents) if previous else {}
+    new_ids = list(doc_ids)
     if old_documents:
-        slots = dict.fromkeys(d for d in slots if d not in old_documents)
-    new_ids = list(slots)
+        new_ids = [d for d in new_ids if d not in old_documents]
     rng = np.random.default_rng(seed)
     m, n = len(annotators), len(new_ids)
     # Which documents overlap: the same fraction of all planned documents, never fewer
@@ -365,10 +377,10 @@ def _plan(
     n_over = min(n, max(0, overlap_count(overlap, len(old_documents) + n) - old_overlap))
     if n_over and per_overlap > m:
         raise PlanError(f"--per-overlap {per_overlap} is more than the {m} annotator(s) given")
+    # The new documents shuffled: the k-th is new_ids[order[k]], and the first n_over of
+    # them overlap. Below, a document is its place k in this order (indices are what numpy
+    # moves fast); the ids are picked once, at the end.
     order = rng.permutation(n)
-    # The new documents shuffled; the first n_over of them overlap. Below, a document is
-    # its place in this array (indices are what numpy moves fast); names come at the end.
-    shuffled = np.fromiter(new_ids, dtype=object, count=n)[order]
     n_single = n - n_over
     # Ties between equally loaded annotators are broken by a seeded random rank, so that
     # who gets one more is not always whoever is named first.
@@ -391,18 +403,26 @@ def _plan(
     over_owner = _runs(by_rank, add_over)
     assert len(over_owner) == n_over * per_overlap
     single_owner = _runs(by_rank, add_single)  # singles: consecutive chunks, by rank
-    # Each new document's annotators as lists made in C (tolist), built in the order given
-    # (a new document's place in ``shuffled`` is ``where``): memory is then walked in order.
+    # Each new document's annotators, built in the order given (a new document's place in
+    # the shuffled order is ``where``): memory is then walked in order. A team is one tuple
+    # shared by all its documents (about 2,500 teams for 100,000 documents, not 100,000
+    # lists to make, reference and free); tuples, so that sharing them is safe.
     names = np.array(annotators, dtype=object)
     where = np.empty(n, dtype=np.int64)
     where[order] = np.arange(n)
     is_over = where < n_over
-    over_names = names[over_owner.reshape(per_overlap, n_over).T[where[is_over]]]
-    single_names = names[single_owner[where[~is_over] - n_over]].reshape(-1, 1)
+    over_rows = over_owner.reshape(per_overlap, n_over).T[where[is_over]]
+    teams, team_of = _distinct_rows(over_rows, m)
+    team_names = _objects([tuple(names[t].tolist()) for t in teams])
+    alone = _objects([(a,) for a in annotators])
     assignees = np.empty(n, dtype=object)
-    assignees[is_over] = _objects(over_names.tolist())
-    assignees[~is_over] = _objects(single_names.tolist())
-    slots.update(zip(new_ids, assignees.tolist(), strict=True))  # keys keep their order
+    assignees[is_over] = team_names[team_of]
+    assignees[~is_over] = alone[single_owner[where[~is_over] - n_over]]
+    # Each new document's annotators, in the order given (a fresh dict, built in one pass).
+    slots = dict(zip(new_ids, assignees.tolist(), strict=True))
+    if len(slots) != n:  # found here for free, where a check up front would cost a pass
+        twice = sorted(d for d, k in Counter(new_ids).items() if k > 1)
+        raise PlanError(f"documents given twice: {', '.join(twice[:5])}")
     blocks: list[np.ndarray] = [np.arange(0)] * m
     over_start = single_start = 0
     for i in by_rank:
@@ -412,8 +432,9 @@ def _plan(
         over_start += add_over[i]
         single_start += add_single[i]
     new_annotators = dict(old_annotators)
+    id_array = _objects(new_ids)
     for i, name in enumerate(annotators):
-        added = shuffled[blocks[i]].tolist()
+        added = id_array[order[blocks[i]]].tolist()
         if arrange is not None:
             arranged = arrange(added, queues[i])
             # A reordering only: a lost or doubled document would break the plan's two maps.
@@ -422,7 +443,7 @@ def _plan(
             added = arranged
         new_annotators[name] = queues[i] + added
     # New documents follow the old ones, in the order given (the corpus's: sorted ids).
-    documents: dict[str, list[str]] = {**old_documents, **slots} if old_documents else slots  # type: ignore[dict-item]
+    documents: dict[str, tuple[str, ...]] = {**old_documents, **slots} if old_documents else slots
     # What the report shows, known here: nothing old moved, so an old queue keeps its count.
     counts = dict(zip(annotators, (o + a for o, a in zip(old_over, add_over, strict=True)), strict=True))
     for name, queue in old_annotators.items():
@@ -442,7 +463,7 @@ def _plan(
     return PlanResult(
         result,
         new_documents=new_ids,
-        new_overlap=shuffled[:n_over].tolist(),
+        new_overlap=id_array[order[:n_over]].tolist(),
         overlap_counts={name: counts[name] for name in new_annotators},
         overlap_documents=old_overlap + n_over,
     )
@@ -514,7 +535,7 @@ def rebalance(
     rng = np.random.default_rng(previous.seed if seed is None else seed)
     rank = {name: int(r) for name, r in zip(names, rng.permutation(len(names)), strict=True)}
     annotators = {name: list(q) for name, q in previous.annotators.items()}
-    documents = {d: list(n) for d, n in previous.documents.items()}
+    documents = dict(previous.documents)
     for name in names:
         annotators.setdefault(name, [])
     kinds = {name: [0, 0] for name in names}  # overlap, single
@@ -530,12 +551,12 @@ def rebalance(
         kind = 0 if len(documents[doc_id]) > 1 else 1
         others = [a for a in documents[doc_id] if a != remove]
         free = [a for a in names if a not in others]
-        documents[doc_id] = others
+        documents[doc_id] = tuple(others)
         if free:
             to = min(free, key=lambda a: (len(annotators[a]), kinds[a][kind], rank[a]))
             annotators[to].append(doc_id)
             kinds[to][kind] += 1
-            documents[doc_id] = [*others, to]
+            documents[doc_id] = (*others, to)
             moved.setdefault(to, []).append(doc_id)
     if kept:
         annotators[remove] = kept

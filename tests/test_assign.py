@@ -9,11 +9,13 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from annotator.assign import (
     Assignments,
     PlanError,
+    _distinct_rows,
     load_assignments,
     overlap_count,
     plan,
@@ -109,6 +111,36 @@ def test_same_seed_same_plan_other_seed_other_plan() -> None:
     assert dumped(42) != dumped(43)
 
 
+def test_an_id_given_twice_is_refused() -> None:
+    """The planner gets each id once (the command gives the corpus's listing, or ``--docs``
+    without its repeats): a repeat would plan one document twice."""
+    for given in (sorted([*ids(30), "doc-0007"]), [*reversed(ids(30)), "doc-0012", "doc-0003", "doc-0012"]):
+        with pytest.raises(PlanError, match=r"documents given twice: doc-00(07|03, doc-0012)$"):
+            plan(given, NAMES[:3], overlap=0.3, seed=4)
+    first = plan(ids(30), NAMES[:3], overlap=0.3, seed=4).assignments
+    with pytest.raises(PlanError, match=r"documents given twice: doc-0031$"):
+        plan([*ids(32), "doc-0031"], NAMES[:3], seed=4, previous=first)
+    # Not planned before: an iterator is taken as well as a list.
+    assert plan(iter(ids(30)), NAMES[:3], overlap=0.3, seed=4).assignments == first
+
+
+@pytest.mark.parametrize(("m", "per"), [(40, 3), (70, 11)], ids=["rows-as-numbers", "rows-too-long"])
+def test_teams_of_many_annotators_are_each_documents_own(m: int, per: int) -> None:
+    """An overlap document's team (its annotators in the order they took it) is found by
+    reading its row of annotator numbers as one number, or row by row when the row is too
+    long for 63 bits (11 annotators of 70): either way each row maps back to itself."""
+    rows = np.random.default_rng(m).integers(0, m, size=(500, per))
+    rows[250:] = rows[:250]  # repeats, which share one team
+    teams, team_of = _distinct_rows(rows, m)
+    assert np.array_equal(teams[team_of], rows)
+    assert len(teams) == len({tuple(r) for r in rows.tolist()})
+    names = [f"n{i:02d}" for i in range(m)]
+    a = plan(ids(400), names, overlap=0.5, per_overlap=per, seed=6).assignments
+    check_consistent(a, ids(400))
+    teams_planned = [team for team in a.documents.values() if len(team) > 1]
+    assert len(teams_planned) == 200 and all(len(set(team)) == per for team in teams_planned)
+
+
 def test_incremental_plan_keeps_everything_and_assigns_only_new_documents() -> None:
     first = plan(ids(40), NAMES[:3], overlap=0.2, per_overlap=2, seed=1).assignments
     second = plan(ids(55), NAMES[:3], overlap=0.2, per_overlap=2, seed=1, previous=first)
@@ -160,7 +192,7 @@ def test_rebalance_with_nothing_started_takes_the_annotator_off_the_plan() -> No
     assert list(a.annotators) == ["alice"]
     # Overlap documents alice already had just lose bob (no one else can take them).
     assert sorted(a.annotators["alice"]) == ids(12)
-    assert all(names == ["alice"] for names in a.documents.values())
+    assert all(names == ("alice",) for names in a.documents.values())
 
 
 def test_plan_refuses_bad_options() -> None:
