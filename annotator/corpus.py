@@ -824,6 +824,11 @@ class Corpus:
         path = self.annotation_path(name, annotation.doc_id)
         if path in self._broken:
             raise CorpusError(path, "this file failed to load; fix or move it before saving over it")
+        try:
+            annotation.check_fields()
+        except ValidationError as exc:
+            problems = "; ".join(p.message for p in pydantic_problems(exc))
+            raise CorpusError(path, f"not saved: {problems}") from exc
         data = annotation.to_json_bytes()
         held = _HELD.get(os.path.abspath(path.parent))
         if held is not None:

@@ -241,6 +241,14 @@ class Annotation(_Strict):
         """
         return parse_annotation_json(data)[0]
 
+    def check_fields(self) -> None:
+        """Raise ValidationError when a field other than ``spans`` no longer holds what the
+        schema allows. pydantic checks values when the model is made, not when a field is
+        set later (``annotation.time_spent_s = 1.5``): without this a save would write a
+        file that every reader refuses. The spans are left out: each was checked when made,
+        and checking thousands again on every save would cost more than the save."""
+        type(self).model_validate({**self.__dict__, "spans": []})
+
     def to_json_bytes(self) -> bytes:
         """The file's bytes: two-space indented JSON in field order, final newline.
 

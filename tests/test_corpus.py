@@ -237,3 +237,33 @@ def test_an_annotator_who_wrote_nothing_is_not_listed(seed_corpus: Corpus, seed_
     seed_corpus.save_annotation(seed_corpus.new_annotation("alice", "seed", seed_text))
     assert seed_corpus.annotators() == ["alice"]
     assert list(corpus_status(seed_corpus)["annotators"]) == ["alice"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("time_spent_s", 120.5, "time_spent_s: Input should be a valid integer"),
+        ("time_spent_s", -1, "time_spent_s: Input should be greater than or equal to 0"),
+        ("status", "finished", "status: Input should be 'todo', 'in_progress', 'done' or 'skipped'"),
+        ("updated_at", "yesterday", "updated_at: "),
+    ],
+)
+def test_a_field_set_to_what_the_schema_refuses_is_not_saved(
+    tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    """pydantic checks a model's values when it is made, not when a field is set later: a
+    script that sets ``time_spent_s = 120.5`` must get an error naming the file, not a file
+    that every reader then refuses. The file on disk stays as it was."""
+    corpus = Corpus.create(tmp_path / "c", name="c")
+    add_text(corpus, "d1", "Hello world.")
+    annotation = corpus.new_annotation("zed", "d1", corpus.read_text("d1"))
+    corpus.save_annotation(annotation)
+    path = corpus.annotation_path("zed", "d1")
+    before = path.read_bytes()
+    setattr(annotation, field, value)
+    with pytest.raises(CorpusError) as caught:
+        corpus.save_annotation(annotation)
+    assert str(caught.value).startswith(f"{path}: not saved: {message}")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["d1.json"]  # no temporary left
+    assert Corpus.open(tmp_path / "c").load_annotation("zed", "d1").annotation.status == "todo"
