@@ -17,9 +17,17 @@ from annotator.corpus import Corpus  # noqa: E402
 from annotator.evaluate import score_document  # noqa: E402
 from annotator.export.records import build_articles, entity_labels, main_article_text, sorted_spans  # noqa: E402
 from annotator.model import GOLD, SUGGESTIONS  # noqa: E402
+from annotator.suggest.lines import split_lines  # noqa: E402
 from annotator.train.curve import make_folds  # noqa: E402
-from annotator.train.features import FEATURES, dom_lines  # noqa: E402
-from annotator.train.model import LineModel, ModelError, fit  # noqa: E402
+from annotator.train.features import FEATURES, DocFeatures, dom_lines  # noqa: E402
+from annotator.train.model import (  # noqa: E402
+    EDGE_FLOOR,
+    LineModel,
+    ModelError,
+    article_lines,
+    article_rows,
+    fit,
+)
 from tests.cli_helpers import one_line_error, run  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bodies"
@@ -381,3 +389,46 @@ def test_the_cards_body_scores_suggest_a_fixed_sample_of_a_large_training_set(
     assert len(seen[-1]) == 2 and seen[-1] == seen[-2] == sorted(seen[-1])
     code, _, err = run(capsys, "train", str(root), "--jobs", "1")
     assert "article-body F1 on 2 of the training documents" in err
+
+
+def _rows_with_trafilatura(kept: list[float]) -> np.ndarray:
+    rows = np.zeros((len(kept), len(FEATURES)))
+    rows[:, FEATURES.index("traf")] = kept
+    return rows
+
+
+def test_the_article_run_keeps_trafilaturas_lines_inside_and_grows_over_those_at_its_edges() -> None:
+    """ADR 34: the model's chosen rows bound the run; inside it a line trafilatura keeps
+    stays; the run grows over trafilatura's lines after (and before) it down to EDGE_FLOOR,
+    and stops at the first line trafilatura drops or the model rules out."""
+    #        0    1    2    3    4    5    6    7     8    9
+    kept = [1.0, 1.0, 1.0, 0.9, 1.0, 0.2, 1.0, 1.0, 1.0, 1.0]
+    probs = [0.9, 0.1, 0.3, 0.8, 0.4, 0.1, 0.7, 0.25, 0.2, 0.15]
+    got = article_rows(_rows_with_trafilatura(kept), np.array(probs))
+    # Chosen: 0, 3 and 6. Inside 0..6, 1, 2 and 4 join (trafilatura's), 5 does not (0.2 of it
+    # kept). After 6 the run grows over 7 and 8 (0.25 and 0.2: at least EDGE_FLOOR) and stops
+    # at 9 (0.15).
+    assert got.tolist() == [True, True, True, True, True, False, True, True, True, False]
+    assert EDGE_FLOOR == 0.2
+    # Without trafilatura's lines the model's own choice is the answer.
+    alone = article_rows(_rows_with_trafilatura([0.0] * 10), np.array(probs))
+    assert alone.tolist() == [p >= 0.5 for p in probs]
+    # Nothing chosen: nothing grows.
+    assert not article_rows(_rows_with_trafilatura(kept), np.full(10, 0.3)).any()
+
+
+def test_the_article_run_grows_only_from_its_own_edges_in_each_document() -> None:
+    kept = [1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0]
+    probs = [0.3, 0.3, 0.3, 0.3, 0.9, 0.3, 0.3, 0.3]
+    # Chosen: 4 alone. It grows to 3 and 5 and stops at 2 and 6 (dropped by trafilatura):
+    # 0, 1 and 7 are trafilatura's too, but not next to the run.
+    expected = [False, False, False, True, True, True, False, False]
+    assert article_rows(_rows_with_trafilatura(kept), np.array(probs)).tolist() == expected
+    text = "\n".join(f"line {i}" for i in range(8))
+    documents = [
+        DocFeatures(split_lines(text), list(range(8)), _rows_with_trafilatura(kept), ""),
+        DocFeatures(split_lines("a\nb"), [0, 1], _rows_with_trafilatura([1.0, 1.0]), ""),
+    ]
+    # Stacked, the second document's chosen row would stretch the first one's run to its
+    # end (row 7 would join): each document's run is made on its own rows.
+    assert article_lines(documents, np.array([*probs, 0.3, 0.6])) == [expected, [True, True]]

@@ -90,10 +90,10 @@ def run(args: argparse.Namespace) -> int:
         FORMAT_VERSION,
         THRESHOLD,
         LineModel,
+        article_lines,
         fit,
         library_versions,
         line_scores,
-        lines_of_rows,
     )
 
     started = time.perf_counter()
@@ -128,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     model = LineModel(fit(rows, targets.astype(float), jobs), {})
     from annotator.evaluate import overall_scores
 
-    predicted = model.chosen(rows, jobs)
+    probabilities = model.probabilities(rows, jobs)
+    predicted = probabilities >= model.threshold  # the line scores: the model's own choice
     # The rows were computed with this corpus's site lines, as the model's predictor would
     # compute them again: scoring reuses them (and trafilatura's text) instead of running the
     # extractors twice, and suggests the pages in ``jobs`` processes. Suggesting every page
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     # sample of the training documents is scored (the card says how many).
     tasks = [
         ScoreTask(e.doc_id, e.doc_id, e.site, e.features.extracted, e.gold_body, lines)
-        for e, lines in zip(examples, lines_of_rows([e.features for e in examples], predicted), strict=True)
+        for e, lines in zip(examples, article_lines([e.features for e in examples], probabilities, model.threshold), strict=True)
     ]
     if len(tasks) > SCORED_PAGES:
         tasks = sorted(random.Random(0).sample(tasks, SCORED_PAGES), key=lambda t: t.doc_id)

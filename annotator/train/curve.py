@@ -26,7 +26,7 @@ from annotator.suggest.engine import BodyLines, DocInput
 from annotator.suggest.lines import Line
 from annotator.suggest.runner import read_doc, site_statistics, suggest_text
 from annotator.train.data import Example, stack
-from annotator.train.model import LineModel, fit, lines_of_rows
+from annotator.train.model import LineModel, article_lines, fit
 
 #: The sources whose spans make the body (the article, its boilerplate and header parts).
 STRUCTURE = ("boilerplate", "article", "title", "byline", "date")
@@ -132,7 +132,8 @@ def predicted_lines(model: LineModel, examples: Sequence[Example], threads: int 
     """Each example's ``body_lines`` from one prediction over all their rows."""
     if not examples:
         return []
-    return lines_of_rows([e.features for e in examples], model.chosen(stack(list(examples))[0], threads))
+    probabilities = model.probabilities(stack(list(examples))[0], threads)
+    return article_lines([e.features for e in examples], probabilities, model.threshold)
 
 
 @dataclass
