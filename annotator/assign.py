@@ -330,7 +330,8 @@ def _runs(owners: Sequence[int], sizes: Sequence[int]) -> np.ndarray:
 
 
 def _objects(items: Sequence[object]) -> np.ndarray:
-    """``items`` as a one-dimensional array of lists (``np.array`` would make a matrix)."""
+    """``items`` as a one-dimensional object array (``np.array`` would make a matrix of
+    lists or tuples of equal length)."""
     return np.fromiter(items, dtype=object, count=len(items))
 
 

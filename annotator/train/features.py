@@ -109,13 +109,6 @@ class SiteLines:
         self.lines.update(set(keys))
 
 
-def site_lines(texts: Iterable[str]) -> SiteLines:
-    out = SiteLines()
-    for text in texts:
-        out.add(text)
-    return out
-
-
 def readability_text(html: str) -> str:
     """The article readability (trafilatura's fork of readability-lxml) finds, as text."""
     from trafilatura.readability_lxml import Document
