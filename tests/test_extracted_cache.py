@@ -76,7 +76,7 @@ def test_train_reuses_the_kept_texts_and_trains_the_same_model(
         mp.setattr(extract_module, "extract_main", refuse)
         # trafilatura's text from suggest; readability's is made once and kept.
         assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
-        mp.setattr("annotator.train.features.readability_text", refuse)
+        mp.setattr(extract_module, "readability_text", refuse)
         assert run(capsys, "train", str(root), "--jobs", "1", "--out", str(tmp_path / "again"))[0] == 0
     reference = (plain / "models" / "model.txt").read_bytes()
     assert (root / "models" / "model.txt").read_bytes() == reference
@@ -163,7 +163,7 @@ def test_suggest_with_a_model_keeps_readabilitys_text_too(tmp_path: Path, capsys
     # Suggested again with the model: neither extractor runs, the suggestions are the same.
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(extract_module, "extract_main", refuse)
-        mp.setattr("annotator.train.features.readability_text", refuse)
+        mp.setattr(extract_module, "readability_text", refuse)
         assert run(capsys, "suggest", str(root), "--jobs", "1")[0] == 0
     assert suggestions(corpus) == first
 
@@ -181,9 +181,64 @@ def test_ordering_by_uncertainty_reads_the_kept_texts(tmp_path: Path, capsys: py
     expected = orjson.loads(out)["ordering"]["scores"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(extract_module, "extract_main", refuse)
-        mp.setattr("annotator.train.features.readability_text", refuse)
+        mp.setattr(extract_module, "readability_text", refuse)
         code, out, err = run(capsys, "assign", str(root), *argv)
     assert code == 0, err
     assert orjson.loads(out)["ordering"]["scores"] == expected and len(expected) == 4
     # The run without a cache kept the texts it extracted.
     assert len(list((plain / CACHE_FOLDER).glob("*.json"))) == 4
+
+
+def test_readability_is_read_from_trafilaturas_own_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/adr/0035: trafilatura runs readability on every page; training with nothing kept
+    reads that summary instead of running readability a second time, and gets the very text
+    readability gives on its own."""
+    pytest.importorskip("lightgbm")
+    from annotator.suggest.extract import readability_text
+
+    root = gold_corpus(tmp_path / "c", capsys)
+    corpus = Corpus.open(root)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(extract_module, "readability_text", refuse)
+        assert run(capsys, "train", str(root), "--jobs", "1")[0] == 0
+    cache = ExtractionCache(root)
+    read_texts = 0
+    for doc_id in corpus.doc_ids():
+        doc = read_doc(corpus, doc_id)
+        texts = orjson.loads(cache.path(doc_id).read_bytes())["texts"]
+        assert texts["readability"] == readability_text(doc.html or "")
+        assert texts["trafilatura"] == extract_module.extract_main(doc.html or "", doc.url)
+        read_texts += bool(texts["readability"])
+    assert read_texts == len(corpus.doc_ids())
+
+
+def test_readability_runs_apart_when_trafilatura_made_no_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another trafilatura, or a page it cut short: readability's text is made apart."""
+    from annotator.suggest.extract import readability_text
+
+    root = gold_corpus(tmp_path / "c", capsys)
+    corpus = Corpus.open(root)
+    doc = read_doc(corpus, corpus.doc_ids()[0])
+    html = doc.html or ""
+    expected = (extract_module.extract_main(html, doc.url), readability_text(html))
+    assert cache_module.extract_texts(html, doc.url, readability=True) == expected
+    monkeypatch.setattr(extract_module, "extract_with_readability", lambda h, u: (extract_module.extract_main(h, u), None))
+    assert cache_module.extract_texts(html, doc.url, readability=True) == expected
+    assert extracted_texts(ExtractionCache(root), doc, readability=True) == expected
+
+
+def test_only_a_recording_call_sees_readabilitys_summaries() -> None:
+    """The hook records into the calling context alone: a plain extraction records nothing,
+    and two recordings do not see each other's summaries."""
+    import gzip
+
+    page = sorted((FIXTURES / "html").glob("*.html.gz"))[0]
+    html = gzip.decompress(page.read_bytes()).decode("utf-8", errors="replace")
+    text, summary = extract_module.extract_with_readability(html)
+    assert summary is not None and text
+    assert extract_module._SUMMARIES.get() is None
+    extract_module.extract_main(html)
+    assert extract_module._SUMMARIES.get() is None
+    assert extract_module.extract_with_readability("<html><body><p>other</p></body></html>")[1] != summary

@@ -224,6 +224,27 @@ def test_dom_lines_map_elements_to_their_features() -> None:
     assert text["in_nav"] == 0 and share["cls_share"] == 1 and share["tag_div"] == 1
 
 
+def test_dom_lines_read_class_words_in_the_id_and_skip_only_long_containers() -> None:
+    """Class and id are searched apart (each class string once a page); a flag ends with
+    its element; a container is left unmapped only when its text, squeezed, is too long:
+    white space around short text does not count."""
+    padding = " \n" * 4000
+    long_text = "word " * 1100
+    html = (
+        "<html><body><div id='top-ad'><p>Buy now</p></div><div class='x' id='comments'>A reply</div>"
+        f"<div class='box'><p>Plain</p></div><div>{padding}Short text{padding}</div>"
+        f"<div><p>{long_text}</p></div></body></html>"
+    )
+    found = dom_lines(html)
+    names = FEATURES[FEATURES.index("dom_depth") :]
+    buy, reply, plain = (dict(zip(names, found[k], strict=True)) for k in ("buy now", "a reply", "plain"))
+    assert buy["cls_ad"] == 1 and buy["tag_p"] == 1 and buy["cls_comment"] == 0
+    assert reply["cls_comment"] == 1 and reply["cls_ad"] == 0
+    assert plain["cls_ad"] == 0 and plain["cls_comment"] == 0
+    assert found["short text"][names.index("tag_div")] == 1
+    assert " ".join(long_text.split()) not in found
+
+
 def test_the_model_goes_to_models_or_outside_the_corpus_never_elsewhere_in_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

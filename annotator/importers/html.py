@@ -245,7 +245,7 @@ def flatten_html(html: str) -> str:
     return "".join(flattener.out)
 
 
-def _hidden_by(tag: str, get: Callable[[str], str | None]) -> bool:
+def hidden_by(tag: str, get: Callable[[str], str | None]) -> bool:
     """Whether an element ``tag`` with attributes ``get(name)`` is not shown by a browser."""
     if tag in DROPPED_TAGS:
         return True
@@ -284,7 +284,7 @@ class _Flattener(html.parser.HTMLParser):
             return
         # A bare attribute (``<span hidden>``) comes as None: present, unlike a missing one.
         values = {name: value or "" for name, value in attrs}
-        if _hidden_by(tag, values.get):
+        if hidden_by(tag, values.get):
             if tag not in VOID_TAGS:
                 self.hiding_at = len(self.stack)
                 self._push(tag, False)
@@ -345,7 +345,7 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     tag = el.tag
     if not isinstance(tag, str):
         return True  # comments, processing instructions, entities
-    return _hidden_by(tag.lower(), el.get)
+    return hidden_by(tag.lower(), el.get)
 
 
 class _TextBuilder:

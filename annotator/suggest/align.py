@@ -86,10 +86,9 @@ def align_lines(
     into their neighbours, so a heading between two kept paragraphs is kept and a
     "Share" between them is not.
     """
-    ext = tokens(extracted)
     doc, line_of = document_tokens(text, lines) if doc_tokens is None else doc_tokens
+    covered = _covered_tokens(doc, extracted, ngram)
     n = len(doc)
-    covered = _covered([t[2] for t in doc], ext, min(ngram, max(1, len(ext))))
     matches = {line.index: LineMatch(line) for line in lines}
     # Totals and covered counts per line in C; the Python loop below only visits the runs
     # of uncovered tokens (the gaps), which are few inside an article.
@@ -109,6 +108,23 @@ def align_lines(
             i += 1
         _close_gap(matches[line], doc, run_start, i, min_gap_tokens)
     return [matches[line.index] for line in lines]
+
+
+def line_ratios(
+    text: str, lines: list[Line], extracted: str, *, ngram: int = NGRAM, doc_tokens: DocTokens | None = None
+) -> list[float]:
+    """Per line of ``lines``: :attr:`LineMatch.ratio` of :func:`align_lines`, without the
+    matches and their gaps (the trained model's features read the share alone)."""
+    doc, line_of = document_tokens(text, lines) if doc_tokens is None else doc_tokens
+    covered = _covered_tokens(doc, extracted, ngram)
+    totals = Counter(line_of)
+    counts = Counter(compress(line_of, covered))
+    return [counts[line.index] / total if (total := totals[line.index]) else 0.0 for line in lines]
+
+
+def _covered_tokens(doc: list[tuple[int, int, str]], extracted: str, ngram: int) -> list[bool]:
+    ext = tokens(extracted)
+    return _covered([t[2] for t in doc], ext, min(ngram, max(1, len(ext))))
 
 
 def _covered(words: list[str], ext: list[str], width: int, max_repeats: int = 8) -> list[bool]:
@@ -140,10 +156,11 @@ def _covered(words: list[str], ext: list[str], width: int, max_repeats: int = 8)
     tail_pair: list[int] = []  # index into pairs of that chain end
     pairs: list[tuple[int, int]] = []
     back: list[int] = []
-    lookup = where.get
-    for i, gram in enumerate(zip(*(words[k:] for k in range(width)), strict=False)):
-        hits = lookup(gram)
-        if not hits or len(hits) > max_repeats:
+    # Each document n-gram looked up in C; the loop visits only those the extraction holds.
+    found_at = list(map(where.get, zip(*(words[k:] for k in range(width)), strict=False)))
+    for i in compress(range(len(found_at)), found_at):
+        hits = found_at[i]
+        if len(hits) > max_repeats:
             continue
         for j in reversed(hits):
             k = bisect_left(tails, j)

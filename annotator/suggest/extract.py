@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import logging
 import warnings
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # trafilatura logs every page it finds hard at WARNING; the suggestion run reports its own.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -46,6 +48,65 @@ def extract_main(html: str, url: str | None = None) -> str:
     return result or ""
 
 
+#: The readability summaries trafilatura makes during one :func:`extract_with_readability`
+#: call (a list while it runs; None otherwise, so that other callers record nothing).
+_SUMMARIES: ContextVar[list[str] | None] = ContextVar("readability_summaries", default=None)
+
+
+def extract_with_readability(html: str, url: str | None = None) -> tuple[str, str | None]:
+    """:func:`extract_main`'s text of ``html`` and the HTML of the article readability found
+    on the way, or None when trafilatura did not run readability this time.
+
+    trafilatura compares its own extraction with readability's (its fork of readability-lxml)
+    on every page, so the trained model's readability vote need not run readability a second
+    time: the summary is read as trafilatura makes it (docs/adr/0035). It is the very one
+    :func:`readability_text` makes from the raw page, and a caller
+    that gets None makes it that way.
+    """
+    if not _record_readability():
+        return extract_main(html, url), None
+    seen: list[str] = []
+    token = _SUMMARIES.set(seen)
+    try:
+        text = extract_main(html, url)
+    finally:
+        _SUMMARIES.reset(token)
+    # The first summary is of the page as it came; a retry in recall mode makes a second.
+    return text, seen[0] if seen else None
+
+
+_HOOKED: list[bool] = []
+
+
+def _record_readability() -> bool:
+    """Make trafilatura's readability report its summaries to :data:`_SUMMARIES` (once per
+    process); False when this trafilatura has no readability to hook (another version)."""
+    if _HOOKED:
+        return _HOOKED[0]
+    try:
+        import trafilatura.external as external
+
+        base: Any = external.ReadabilityDocument
+        base.summary  # noqa: B018 - the method recorded below must exist
+    except (ImportError, AttributeError):
+        _HOOKED.append(False)
+        return False
+
+    class RecordingDocument(base):  # type: ignore[misc, valid-type]
+        __slots__ = ()
+
+        def summary(self) -> str:
+            result: str = super().summary()
+            seen = _SUMMARIES.get()
+            if seen is not None:
+                seen.append(result)
+            return result
+
+    external.ReadabilityDocument = RecordingDocument
+    _HOOKED.append(True)
+    return True
+
+
 def page_meta(html: str) -> PageMeta:
     """Title, author and date that trafilatura reads from the page's metadata."""
     import trafilatura
@@ -59,3 +120,31 @@ def page_meta(html: str) -> PageMeta:
     if meta is None:
         return PageMeta()
     return PageMeta(title=meta.title or None, author=meta.author or None, date=meta.date or None)
+
+
+def readability_text(html: str) -> str:
+    """The article readability (trafilatura's fork of readability-lxml) finds, as text."""
+    from trafilatura.readability_lxml import Document
+
+    from annotator.importers.html import parse_html
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            root = parse_html(html)
+            if root is None:
+                return ""
+            return summary_text(Document(root).summary())
+        except Exception:
+            # A page readability cannot read gets no vote from it, like an empty extraction.
+            return ""
+
+
+def summary_text(summary: str) -> str:
+    """The visible text of readability's summary (the HTML of the article it found)."""
+    from annotator.importers.html import html_to_text
+
+    try:
+        return html_to_text(summary).text
+    except Exception:
+        return ""  # as readability_text: no vote rather than an error

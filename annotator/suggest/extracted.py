@@ -111,26 +111,35 @@ def extracted_texts(
     A page without HTML has empty texts."""
     if not doc.html:
         return "", "" if readability else None
-    from annotator.suggest.extract import extract_main
-
     if cache is None:
-        return extract_main(doc.html, doc.url), _readability(doc.html) if readability else None
+        return extract_texts(doc.html, doc.url, readability=readability)
     key = page_key(doc.html, doc.url)
     texts = cache.load(doc.doc_id, key)
     missing = False
     if TRAFILATURA not in texts:
-        texts[TRAFILATURA] = extract_main(doc.html, doc.url)
+        texts[TRAFILATURA], read = extract_texts(
+            doc.html, doc.url, readability=readability and READABILITY not in texts
+        )
+        if read is not None:
+            texts[READABILITY] = read
         missing = True
     if readability and READABILITY not in texts:
-        texts[READABILITY] = _readability(doc.html)
+        from annotator.suggest import extract
+
+        texts[READABILITY] = extract.readability_text(doc.html)
         missing = True
     if missing:
         cache.store(doc.doc_id, key, texts)
     return texts[TRAFILATURA], texts[READABILITY] if readability else None
 
 
-def _readability(html: str) -> str:
-    # Imported here: the train extra's module, needed only by the model's features.
-    from annotator.train.features import readability_text
+def extract_texts(html: str, url: str | None, *, readability: bool) -> tuple[str, str | None]:
+    """trafilatura's text of a page and, with ``readability``, readability's (else None):
+    readability's read from trafilatura's own run when it made one (docs/adr/0035), else
+    made apart."""
+    from annotator.suggest import extract
 
-    return readability_text(html)
+    if not readability:
+        return extract.extract_main(html, url), None
+    text, summary = extract.extract_with_readability(html, url)
+    return text, extract.readability_text(html) if summary is None else extract.summary_text(summary)

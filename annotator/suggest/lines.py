@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-_SPACE_RE = re.compile(r"\s+")
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 # Hangul, kana and CJK ideographs carry about twice the content of a Latin letter, so
 # "long line" thresholds count them double.
@@ -49,7 +48,8 @@ def split_lines(text: str) -> list[Line]:
 
 def norm(value: str) -> str:
     """Comparison form: NFC, case-folded, white space squeezed, ends stripped."""
-    return _SPACE_RE.sub(" ", unicodedata.normalize("NFC", value).casefold()).strip()
+    # str.split() splits on exactly the characters ``\s`` matches, in C without a regex.
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
 def tokens(value: str) -> list[str]:

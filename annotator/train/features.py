@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,9 +36,10 @@ import lxml.etree
 import numpy as np
 
 from annotator.suggest import boilerplate as bp
-from annotator.suggest.align import DocTokens, align_lines, document_tokens
+from annotator.suggest import extract
+from annotator.suggest.align import DocTokens, document_tokens, line_ratios
 from annotator.suggest.engine import DocInput, _is_byline_line, _is_date_line
-from annotator.suggest.lines import Line, norm, split_lines, tokens
+from annotator.suggest.lines import TOKEN_RE, Line, norm, split_lines, tokens
 
 #: Bumped whenever a feature's meaning or the list changes.
 FEATURES_VERSION = 1
@@ -73,6 +73,8 @@ _UPPER = re.compile(r"[A-ZÀ-ÞА-Я]")
 #: every position (quadratic: a 3 MB one-word page took hours).
 _LINK_LIKE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[|»›>•·]")
 _LINK_LIKE_NO_AT = re.compile(r"https?://\S+|www\.\S+|[|»›>•·]")
+#: What every match of ``_LINK_LIKE`` holds.
+_LINK_HINT = re.compile(r"https?://|www\.|@|[|»›>•·]")
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’)]$")
 _BULLET = re.compile(r"^[-*•·›»▶►◆■□●○]")
@@ -109,39 +111,10 @@ class SiteLines:
         self.lines.update(set(keys))
 
 
-def readability_text(html: str) -> str:
-    """The article readability (trafilatura's fork of readability-lxml) finds, as text."""
-    from trafilatura.readability_lxml import Document
-
-    from annotator.importers.html import html_to_text, parse_html
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            root = parse_html(html)
-            if root is None:
-                return ""
-            return html_to_text(Document(root).summary()).text
-        except Exception:
-            # A page readability cannot read gets no vote from it, like an empty extraction.
-            return ""
-
-
-@dataclass(slots=True)
-class _Node:
-    el: object
-    tag: str
-    classes: str
-    parts: list[str] = field(default_factory=list)
-    link_chars: int = 0
-    #: Its own flags (tag and class words), counted in on its start and out on its end.
-    flags: tuple[str, ...] = ()
-
-
 def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
     """The DOM features (the :data:`_DOM` columns after ``dom_found``) of each innermost
     element, keyed by its visible text in :func:`norm` form."""
-    from annotator.importers.html import is_hidden, parse_html
+    from annotator.importers.html import hidden_by, parse_html
 
     try:
         root = parse_html(html)
@@ -150,76 +123,137 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
     if root is None:
         return {}
     out: dict[str, tuple[float, ...]] = {}
-    stack: list[_Node] = []
-    # Ancestor counts of the flags, so that each element's flags cost O(1).
-    flags: Counter[str] = Counter()
+    # The open elements, one entry each in these stacks (a walk visits thousands of
+    # elements a page: plain lists, no object per element).
+    elements: list[object] = []
+    tags: list[str] = []
+    pieces: list[list[str]] = []  # its text so far, in pieces joined when it ends
+    #: Its characters that are not white space: a bound below its squeezed length, so that
+    #: a container far longer than _MAX_MAPPED (the body, the page's wrappers) is never
+    #: joined and squeezed at every level.
+    solid: list[int] = []
+    link_chars: list[int] = []
+    own_flags: list[tuple[str, ...]] = []
+    # Ancestor counts of the flags, and the flag columns they give, remade only when a
+    # count goes from 0 to 1 or back.
+    counts: Counter[str] = Counter()
+    columns = (0.0,) * len(_FLAG_NAMES)
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "start":
             tag = el.tag.lower() if isinstance(el.tag, str) else ""
-            if not tag or tag in _SKIPPED or is_hidden(el):
+            if not tag or tag in _SKIPPED or hidden_by(tag, el.get):
                 walker.skip_subtree()
-                if stack and el.tail:
-                    stack[-1].parts.append(el.tail)
+                tail = el.tail
+                if pieces and tail:
+                    pieces[-1].append(tail)
+                    solid[-1] += _solid_length(tail)
                 continue
-            node = _Node(el, tag, f"{el.get('class') or ''} {el.get('id') or ''}")
-            node.flags = _node_flags(node)
-            stack.append(node)
-            for name in node.flags:
-                flags[name] += 1
-            if el.text:
-                node.parts.append(el.text)
+            flags = _element_flags(tag, el.get("class"), el.get("id"))
+            if flags:
+                changed = False
+                for name in flags:
+                    counts[name] += 1
+                    changed |= counts[name] == 1
+                if changed:
+                    columns = tuple(float(counts[name] > 0) for name in _FLAG_NAMES)
+            elements.append(el)
+            tags.append(tag)
+            link_chars.append(0)
+            own_flags.append(flags)
+            text = el.text
+            pieces.append([text] if text else [])
+            solid.append(_solid_length(text) if text else 0)
             continue
-        if not stack or stack[-1].el is not el:
+        if not elements or elements[-1] is not el:
             continue  # the end of a skipped element (its start was not pushed)
-        node = stack.pop()
-        content = "".join(node.parts)
-        squeezed = " ".join(content.split())
-        if node.tag == "a":
-            node.link_chars = len(squeezed)
-        if squeezed and len(squeezed) <= _MAX_MAPPED:
-            key = norm(squeezed)
-            if key not in out:  # the innermost element with this text ends first
-                tag = node.tag
-                out[key] = (
-                    float(len(stack)),
-                    min(1.0, node.link_chars / len(squeezed)),
-                    float(tag == "p"), float(tag in _HEADINGS), float(tag == "li"),
-                    float(tag in ("td", "th")), float(tag == "a"), float(tag == "div"),
-                    *(float(flags[name] > 0) for name in _FLAG_NAMES),
-                )
-        for name in node.flags:
-            flags[name] -= 1
-        if stack:
-            parent = stack[-1]
+        elements.pop()
+        tag = tags.pop()
+        parts = pieces.pop()
+        own_solid = solid.pop()
+        links = link_chars.pop()
+        flags = own_flags.pop()
+        if own_solid <= _MAX_MAPPED or tag == "a":
+            squeezed = " ".join("".join(parts).split())
+            if tag == "a":
+                links = len(squeezed)
+            if squeezed and len(squeezed) <= _MAX_MAPPED:
+                key = norm(squeezed)
+                if key not in out:  # the innermost element with this text ends first
+                    out[key] = (float(len(elements)), min(1.0, links / len(squeezed)), *_tag_columns(tag), *columns)
+        if flags:
+            changed = False
+            for name in flags:
+                counts[name] -= 1
+                changed |= counts[name] == 0
+            if changed:
+                columns = tuple(float(counts[name] > 0) for name in _FLAG_NAMES)
+        if pieces:
+            parent = pieces[-1]
             # Block boundaries become spaces here: only the squeezed text is compared.
-            parent.parts.append(" " + content + " " if node.tag not in _INLINE else content)
-            parent.link_chars += node.link_chars
-            if el.tail:
-                parent.parts.append(el.tail)
+            if tag in _INLINE:
+                parent.extend(parts)
+            else:
+                parent.append(" ")
+                parent.extend(parts)
+                parent.append(" ")
+            solid[-1] += own_solid
+            link_chars[-1] += links
+            tail = el.tail
+            if tail:
+                parent.append(tail)
+                solid[-1] += _solid_length(tail)
     return out
+
+
+def _solid_length(text: str) -> int:
+    """The characters of ``text`` that are not white space."""
+    return sum(map(len, text.split()))
 
 
 _INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "small", "sup", "sub", "u", "mark", "abbr", "time", "code", "font", "q", "s", "cite"})
 _FLAG_NAMES = ("in_nav", "in_header", "in_footer", "in_aside", "in_article", *_CLASS_WORDS)
 _TAG_FLAGS = {"nav": "in_nav", "header": "in_header", "footer": "in_footer", "aside": "in_aside", "article": "in_article", "main": "in_article"}
+#: Any of the class words: most class strings and ids hold none, and are searched once.
+_ANY_CLASS_WORD = re.compile("|".join(f"(?:{p.pattern})" for p in _CLASS_WORDS.values()), re.I)
+_TAG_COLUMNS: dict[str, tuple[float, ...]] = {}
 
 
-def _node_flags(node: _Node) -> tuple[str, ...]:
-    words = _class_flags(node.classes) if node.classes.strip() else ()
-    return (_TAG_FLAGS[node.tag], *words) if node.tag in _TAG_FLAGS else words
+def _element_flags(tag: str, classes: str | None, ident: str | None) -> tuple[str, ...]:
+    """The flags an element sets for itself and what it holds: its tag's, and the class
+    words of its class and id. No class word runs across the space between the two (each
+    is a word or ends at a boundary), so each is searched alone, and a site's few class
+    strings are each searched once."""
+    words = _class_flags(classes) if classes else ()
+    if ident:
+        more = _class_flags(ident)
+        if more:
+            words = tuple(name for name in _CLASS_WORDS if name in words or name in more)
+    return (_TAG_FLAGS[tag], *words) if tag in _TAG_FLAGS else words
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def _class_flags(classes: str) -> tuple[str, ...]:
-    # A site repeats a few class strings on thousands of elements: each is searched once.
+    if not _ANY_CLASS_WORD.search(classes):
+        return ()
     return tuple(name for name, pattern in _CLASS_WORDS.items() if pattern.search(classes))
+
+
+def _tag_columns(tag: str) -> tuple[float, ...]:
+    """The tag columns of :data:`_DOM` (p, heading, li, td, a, div)."""
+    found = _TAG_COLUMNS.get(tag)
+    if found is None:
+        found = _TAG_COLUMNS[tag] = (
+            float(tag == "p"), float(tag in _HEADINGS), float(tag == "li"),
+            float(tag in ("td", "th")), float(tag == "a"), float(tag == "div"),
+        )
+    return found
 
 
 def _ratios(text: str, lines: list[Line], extracted: str, doc_tokens: DocTokens) -> list[float]:
     if not extracted or not tokens(extracted):
         return [0.0] * len(lines)
-    return [m.ratio for m in align_lines(text, lines, extracted, doc_tokens=doc_tokens)]
+    return line_ratios(text, lines, extracted, doc_tokens=doc_tokens)
 
 
 def _inside(values: list[float], index: list[int]) -> list[float]:
@@ -249,6 +283,8 @@ def link_like_chars(value: str) -> int:
     character to its last (every alternative runs to the word's end); in any other word that
     alternative never matches, and the rest cannot backtrack.
     """
+    if not _LINK_HINT.search(value):
+        return 0  # most lines: no word to look at
     total = 0
     for word in _WORD.findall(value):
         if word.rfind("@", 1, len(word) - 1) >= 1:
@@ -267,13 +303,14 @@ def document_features(
     text = doc.text
     lines = split_lines(text)
     index = [ln.index for ln in lines if not ln.blank]
-    if extracted is None:
-        from annotator.suggest.extract import extract_main
-
-        extracted = extract_main(doc.html, doc.url) if doc.html else ""
     read = readability
+    if extracted is None:
+        from annotator.suggest.extracted import extract_texts
+
+        extracted, made = extract_texts(doc.html, doc.url, readability=read is None) if doc.html else ("", "")
+        read = made if read is None else read
     if read is None:
-        read = readability_text(doc.html) if doc.html else ""
+        read = extract.readability_text(doc.html) if doc.html else ""
     # The document is tokenized once for both extractors' alignments.
     doc_tokens = document_tokens(text, lines)
     traf = _ratios(text, lines, extracted, doc_tokens)
@@ -283,7 +320,7 @@ def document_features(
     missing_dom = (0.0,) + (math.nan,) * (len(_DOM) - 1)
     n = len(index)
     chars = max(1, len(text))
-    rows = np.empty((n, len(FEATURES)), dtype=np.float64)
+    table: list[tuple[float, ...]] = []
     weights = [lines[i].weight for i in index]
     for k, i in enumerate(index):
         line = lines[i]
@@ -298,8 +335,8 @@ def document_features(
         lo, hi = max(0, k - _WINDOW), min(n, k + _WINDOW + 1)
         near = index[lo:hi]
         found = dom.get(key)
-        rows[k] = (
-            line.weight, math.log1p(line.weight), len(tokens(value)),
+        table.append((
+            line.weight, math.log1p(line.weight), len(TOKEN_RE.findall(value)),
             len(_DIGIT.findall(value)) / size, len(_PUNCT.findall(value)) / size,
             len(_UPPER.findall(value)) / size,
             link_like_chars(value) / size,
@@ -315,5 +352,7 @@ def document_features(
             weights[k - 1] if k else math.nan, weights[k + 1] if k + 1 < n else math.nan,
             sum(traf[j] for j in near) / len(near), sum(rd[j] for j in near) / len(near),
             *((1.0, *found) if found is not None else missing_dom),
-        )
+        ))
+    # One conversion of the whole table, not one per row.
+    rows = np.array(table, dtype=np.float64).reshape(n, len(FEATURES))
     return DocFeatures(lines, index, rows, extracted)
