@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pytest
 
@@ -21,6 +22,7 @@ from annotator.model import SUGGESTIONS
 from annotator.rules import clean_text
 from annotator.suggest import PageSuggestion, suggest_frame, suggest_page
 from annotator.suggest.page import FRAME_COLUMNS
+from annotator.suggest.runner import read_doc
 
 BODIES = Path(__file__).parent / "fixtures" / "bodies" / "html"
 #: An English news page (sciencealert) and a Japanese blog page.
@@ -204,3 +206,20 @@ def test_a_trained_model_finds_the_article(tmp_path: Path) -> None:
     assert suggest_page(data, model=pickle.loads(pickle.dumps(loaded))) == from_folder
     assert suggest_page(data, model=str(root / "models")) == from_folder
     assert from_folder.worth_annotating and from_folder.main_chars > 1000
+    # readability's vote comes from trafilatura's run (docs/adr/0035), never a second run,
+    # and the suggestions are those the model gives with readability run apart.
+    from annotator.suggest import extract
+    from annotator.train.features import document_features
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(extract, "readability_text", _refuse_readability)
+        assert suggest_page(data, model=loaded) == from_folder
+    corpus = Corpus.open(root)
+    doc = read_doc(corpus, corpus.doc_ids()[0])
+    html = doc.html or ""
+    apart = document_features(doc, None, extract.extract_main(html, doc.url), extract.readability_text(html))
+    assert np.array_equal(document_features(doc).rows, apart.rows, equal_nan=True)
+
+
+def _refuse_readability(_: str) -> str:
+    raise AssertionError("readability ran apart from trafilatura")

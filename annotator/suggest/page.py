@@ -28,6 +28,7 @@ from annotator.importers.text import normalise_text
 from annotator.model import AttrValue, LabelScheme
 from annotator.rules import clean_text
 from annotator.suggest.engine import SOURCES, DocInput
+from annotator.suggest.extracted import extract_texts
 from annotator.suggest.runner import suggest_text
 
 if TYPE_CHECKING:
@@ -131,11 +132,18 @@ def suggest_page(
     """
     doc, title = page_input(html, url, timezone=timezone)
     body_lines = None
+    extracted = None
     if model is not None:
         loaded = _load_model(str(model)) if isinstance(model, str | Path) else model
+        # Both extractors' texts from one trafilatura run (docs/adr/0035).
+        read = ""
+        if doc.html:
+            extracted, read = extract_texts(doc.html, doc.url, readability=True)
         # No corpus, so no site line counts: the model sees the page as a site of its own.
-        body_lines = loaded.predictor(None)
-    annotation, method = suggest_text(doc, scheme or news_scheme(), only=only, body_lines=body_lines)
+        body_lines = loaded.predictor(None, read)
+    annotation, method = suggest_text(
+        doc, scheme or news_scheme(), only=only, body_lines=body_lines, extracted=extracted
+    )
     spans = annotation.spans
     main = next((s for s in spans if s.label == "article" and s.attrs.get("role") == "main"), None)
     main_chars = len(clean_text(doc.text, main, spans)) if main is not None else 0
