@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import logging
 import warnings
@@ -75,21 +76,16 @@ def extract_with_readability(html: str, url: str | None = None) -> tuple[str, st
     return text, seen[0] if seen else None
 
 
-_HOOKED: list[bool] = []
-
-
+@functools.cache
 def _record_readability() -> bool:
     """Make trafilatura's readability report its summaries to :data:`_SUMMARIES` (once per
     process); False when this trafilatura has no readability to hook (another version)."""
-    if _HOOKED:
-        return _HOOKED[0]
     try:
         import trafilatura.external as external
 
         base: Any = external.ReadabilityDocument
         base.summary  # noqa: B018 - the method recorded below must exist
     except (ImportError, AttributeError):
-        _HOOKED.append(False)
         return False
 
     class RecordingDocument(base):  # type: ignore[misc, valid-type]
@@ -103,7 +99,6 @@ def _record_readability() -> bool:
             return result
 
     external.ReadabilityDocument = RecordingDocument
-    _HOOKED.append(True)
     return True
 
 

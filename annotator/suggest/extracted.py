@@ -26,6 +26,7 @@ from pathlib import Path
 import orjson
 
 from annotator.corpus import read_umask
+from annotator.suggest import extract
 from annotator.suggest.engine import DocInput
 
 #: Where the entries live, under the corpus folder.
@@ -124,8 +125,6 @@ def extracted_texts(
             texts[READABILITY] = read
         missing = True
     if readability and READABILITY not in texts:
-        from annotator.suggest import extract
-
         texts[READABILITY] = extract.readability_text(doc.html)
         missing = True
     if missing:
@@ -137,8 +136,6 @@ def extract_texts(html: str, url: str | None, *, readability: bool) -> tuple[str
     """trafilatura's text of a page and, with ``readability``, readability's (else None):
     readability's read from trafilatura's own run when it made one (docs/adr/0035), else
     made apart."""
-    from annotator.suggest import extract
-
     if not readability:
         return extract.extract_main(html, url), None
     text, summary = extract.extract_with_readability(html, url)
