@@ -217,7 +217,7 @@ def test_dom_lines_map_elements_to_their_features() -> None:
         "</body></html>"
     )
     found = dom_lines(html)
-    names = FEATURES[FEATURES.index("dom_depth") :]
+    names = FEATURES[FEATURES.index("dom_depth") : FEATURES.index("parent_traf")]
     home, text, share = (dict(zip(names, found[k], strict=True)) for k in ("home", "text link here", "share this"))
     assert home["tag_a"] == 1 and home["in_nav"] == 1 and home["cls_menu"] == 1 and home["dom_link_density"] == 1
     assert text["tag_p"] == 1 and text["in_article"] == 1 and text["dom_link_density"] == pytest.approx(4 / 14)
@@ -236,13 +236,48 @@ def test_dom_lines_read_class_words_in_the_id_and_skip_only_long_containers() ->
         f"<div><p>{long_text}</p></div></body></html>"
     )
     found = dom_lines(html)
-    names = FEATURES[FEATURES.index("dom_depth") :]
+    names = FEATURES[FEATURES.index("dom_depth") : FEATURES.index("parent_traf")]
     buy, reply, plain = (dict(zip(names, found[k], strict=True)) for k in ("buy now", "a reply", "plain"))
     assert buy["cls_ad"] == 1 and buy["tag_p"] == 1 and buy["cls_comment"] == 0
     assert reply["cls_comment"] == 1 and reply["cls_ad"] == 0
     assert plain["cls_ad"] == 0 and plain["cls_comment"] == 0
     assert found["short text"][names.index("tag_div")] == 1
     assert " ".join(long_text.split()) not in found
+
+
+def test_a_lines_box_tells_what_the_extractors_keep_of_its_parent_and_of_boxes_like_it() -> None:
+    """An article split into boxes of one kind, whose first box trafilatura keeps and whose
+    last readability keeps: each line's box columns give the shares of its parent's lines
+    and of the lines of every parent with the same path that each extractor keeps."""
+    import math
+
+    from annotator.suggest.engine import DocInput
+    from annotator.train.features import document_features
+
+    a = "The council voted on Tuesday to close the old bridge for repairs next spring."
+    b = "Engineers found cracks in two of its piers during an inspection in March."
+    c = "Traffic will be sent over the river road, which adds ten minutes to the trip."
+    d = "Sign up for our newsletter to get the best stories in your inbox every day."
+    html = (
+        f"<html><body><div class='part body'><p>{a}</p><p>{b}</p></div>"
+        f"<div class='body part'><p>{c}</p></div><aside><p>{d}</p></aside><p>Loose text</p></body></html>"
+    )
+    text = "\n\n".join((a, b, c, d, "Loose text", "Not in the markup"))
+    features = document_features(DocInput("d", text, html), None, f"{a}\n\n{b}", c)
+    columns = FEATURES[FEATURES.index("parent_traf") :]
+    rows = [dict(zip(columns, row[-len(columns) :], strict=True)) for row in features.rows]
+    first, second, third, aside, loose, unmapped = rows
+    assert (first["parent_traf"], first["parent_read"], first["parent_lines"]) == (1.0, 0.0, math.log1p(2))
+    assert (third["parent_traf"], third["parent_read"], third["parent_lines"]) == (0.0, 1.0, math.log1p(1))
+    # Class order does not matter: the two boxes share one path, three lines, two of them kept.
+    for row in (first, second, third):
+        assert row["path_traf"] == pytest.approx(2 / 3) and row["path_read"] == pytest.approx(1 / 3)
+        assert row["path_lines"] == math.log1p(3)
+    assert third["parent_weight"] == math.log1p(len(c))
+    assert (aside["path_traf"], aside["path_read"], aside["path_lines"]) == (0.0, 0.0, math.log1p(1))
+    # The body's own paragraph: its parent is the body, shared with no other mapped line.
+    assert loose["parent_lines"] == math.log1p(1)
+    assert all(math.isnan(v) for v in unmapped.values())
 
 
 def test_the_model_goes_to_models_or_outside_the_corpus_never_elsewhere_in_it(

@@ -606,8 +606,11 @@ def _parts(
             _share_email(found)
             out += found
         if "date" in wanted:
+            dated = _date_lines(lines, region)
             for f in find_dates(text, a, b):
                 line = _line_at(lines, f.start)
+                if line.index not in dated:
+                    continue
                 at_edge = f.start - line.start <= 20 or line.end - f.end <= 2
                 if line.weight <= 120 or at_edge:
                     # Just the date: a label before it ("기사입력 : ") is not part of it; a
@@ -622,6 +625,20 @@ def _parts(
     return out
 
 
+def _date_lines(lines: list[Line], region: ArticleRegion) -> set[int]:
+    """The lines of ``region`` where the article's own date may be: its header, down to and
+    including the first paragraph (a dateline), and its last few lines ("Updated at ...",
+    "입력 2020.06.03"). A date between the first and the last paragraph is part of what the
+    article says (a reference list, a table, a log excerpt), and stays in its body."""
+    span = range(region.first, region.last + 1)
+    prose = [i for i in span if i >= region.body_first and lines[i].weight > LONG]
+    if not prose:
+        return set(span)
+    tail = [i for i in span if not lines[i].blank][-FOOTER_DATE_LINES:]
+    return {i for i in span if i <= prose[0]} | {i for i in tail if i > prose[-1]}
+
+
+FOOTER_DATE_LINES = 3  # the article's last non-blank lines where its date may stand
 SUBTITLE_LINES = 4  # non-blank lines between the title block and the byline read as subtitles
 SUBTITLE_WEIGHT = 2 * LONG  # heavier is a paragraph, not a subtitle
 TEASER_TITLE_CHARS = 120  # a teaser's byline this far into it has the teaser's title before it

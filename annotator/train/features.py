@@ -18,6 +18,11 @@ Four families, all cheap next to the extractors themselves:
   inside a paragraph, text beside a block) is not mapped: its DOM features are missing
   (NaN), which LightGBM treats as a value of its own. The tag path itself is not a feature:
   paths differ between sites, and the model must work on sites it never saw.
+* the line's box, where its element is mapped: how much of the other lines in the same
+  parent element, and in every parent with the same path of tags and classes (a site that
+  splits its article into several boxes of one kind), trafilatura and readability keep,
+  and how many lines and how much text those hold. One extractor keeping the first boxes
+  of an article and the other the last ones was the largest miss of the votes alone.
 
 Changing what a feature means, or the list, changes :data:`FEATURES_VERSION`, so that a
 model trained on other features is refused instead of silently misread.
@@ -42,7 +47,7 @@ from annotator.suggest.engine import DocInput, _is_byline_line, _is_date_line
 from annotator.suggest.lines import TOKEN_RE, Line, norm, split_lines, tokens
 
 #: Bumped whenever a feature's meaning or the list changes.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _TEXT = (
     "weight", "log_weight", "tokens", "digit_share", "punct_share", "upper_share",
@@ -62,8 +67,12 @@ _DOM = (
     "cls_comment", "cls_share", "cls_related", "cls_menu", "cls_sidebar", "cls_ad",
     "cls_content", "cls_caption",
 )
+_BOX = (
+    "parent_traf", "parent_read", "parent_lines", "parent_weight",
+    "path_traf", "path_read", "path_lines", "path_weight",
+)
 #: The feature names, in column order (the model's file and card carry them).
-FEATURES: tuple[str, ...] = _TEXT + _PLACE + _SITE + _VOTES + _DOM
+FEATURES: tuple[str, ...] = _TEXT + _PLACE + _SITE + _VOTES + _DOM + _BOX
 
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -111,9 +120,15 @@ class SiteLines:
         self.lines.update(set(keys))
 
 
-def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
+#: A mapped element's box: its parent's number in the walk, and the parent's path (each
+#: ancestor's tag and sorted classes).
+Box = tuple[int, str]
+
+
+def dom_lines(html: str, boxes: dict[str, Box] | None = None) -> dict[str, tuple[float, ...]]:
     """The DOM features (the :data:`_DOM` columns after ``dom_found``) of each innermost
-    element, keyed by its visible text in :func:`norm` form."""
+    element, keyed by its visible text in :func:`norm` form; ``boxes``, when given, gets
+    each such element's :data:`Box` under the same key."""
     from annotator.importers.html import hidden_by, parse_html
 
     try:
@@ -134,6 +149,9 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
     solid: list[int] = []
     link_chars: list[int] = []
     own_flags: list[tuple[str, ...]] = []
+    serials: list[int] = []
+    paths: list[str] = []
+    serial = 0
     # Ancestor counts of the flags, and the flag columns they give, remade only when a
     # count goes from 0 to 1 or back.
     counts: Counter[str] = Counter()
@@ -159,6 +177,9 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
                     columns = tuple(float(counts[name] > 0) for name in _FLAG_NAMES)
             elements.append(el)
             tags.append(tag)
+            serial += 1
+            serials.append(serial)
+            paths.append(_path_step(paths[-1] if paths else "", tag, el.get("class")))
             link_chars.append(0)
             own_flags.append(flags)
             text = el.text
@@ -173,6 +194,8 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
         own_solid = solid.pop()
         links = link_chars.pop()
         flags = own_flags.pop()
+        serials.pop()
+        paths.pop()
         if own_solid <= _MAX_MAPPED or tag == "a":
             squeezed = " ".join("".join(parts).split())
             if tag == "a":
@@ -181,6 +204,8 @@ def dom_lines(html: str) -> dict[str, tuple[float, ...]]:
                 key = norm(squeezed)
                 if key not in out:  # the innermost element with this text ends first
                     out[key] = (float(len(elements)), min(1.0, links / len(squeezed)), *_tag_columns(tag), *columns)
+                    if boxes is not None:
+                        boxes[key] = (serials[-1], paths[-1]) if serials else (0, "")
         if flags:
             changed = False
             for name in flags:
@@ -219,6 +244,13 @@ _ANY_CLASS_WORD = re.compile("|".join(f"(?:{p.pattern})" for p in _CLASS_WORDS.v
 _TAG_COLUMNS: dict[str, tuple[float, ...]] = {}
 
 
+@functools.lru_cache(maxsize=16384)
+def _path_step(parent: str, tag: str, classes: str | None) -> str:
+    """``parent``'s path one element down (a page repeats few paths: each is made once)."""
+    step = f"{tag}.{'.'.join(sorted(classes.split()))}" if classes and classes.strip() else tag
+    return f"{parent}/{step}" if parent else step
+
+
 def _element_flags(tag: str, classes: str | None, ident: str | None) -> tuple[str, ...]:
     """The flags an element sets for itself and what it holds: its tag's, and the class
     words of its class and id. No class word runs across the space between the two (each
@@ -254,6 +286,40 @@ def _ratios(text: str, lines: list[Line], extracted: str, doc_tokens: DocTokens)
     if not extracted or not tokens(extracted):
         return [0.0] * len(lines)
     return line_ratios(text, lines, extracted, doc_tokens=doc_tokens)
+
+
+def _box_columns(
+    keys: list[str], boxes: dict[str, Box], traf: list[float], read: list[float], weights: list[int], index: list[int]
+) -> list[tuple[float, ...]]:
+    """The :data:`_BOX` columns of each line (``keys``: their :func:`norm` forms), NaN for a
+    line whose element is not mapped."""
+    found = [boxes.get(key) for key in keys]
+    # Per parent and per path: lines, lines trafilatura keeps, lines readability keeps, weight.
+    totals: list[dict[object, list[float]]] = [{}, {}]
+    for k, box in enumerate(found):
+        if box is None:
+            continue
+        i = index[k]
+        for side, group in zip(totals, box, strict=True):
+            sums = side.get(group)
+            if sums is None:
+                sums = side[group] = [0.0, 0.0, 0.0, 0.0]
+            sums[0] += 1
+            sums[1] += traf[i] >= 0.5
+            sums[2] += read[i] >= 0.5
+            sums[3] += weights[k]
+    missing = (math.nan,) * len(_BOX)
+    out: list[tuple[float, ...]] = []
+    for box in found:
+        if box is None:
+            out.append(missing)
+            continue
+        row: list[float] = []
+        for side, group in zip(totals, box, strict=True):
+            lines, by_traf, by_read, weight = side[group]
+            row += (by_traf / lines, by_read / lines, math.log1p(lines), math.log1p(weight))
+        out.append(tuple(row))
+    return out
 
 
 def _inside(values: list[float], index: list[int]) -> list[float]:
@@ -316,17 +382,20 @@ def document_features(
     traf = _ratios(text, lines, extracted, doc_tokens)
     rd = _ratios(text, lines, read, doc_tokens)
     traf_in, read_in = _inside(traf, index), _inside(rd, index)
-    dom = dom_lines(doc.html) if doc.html else {}
+    boxes: dict[str, Box] = {}
+    dom = dom_lines(doc.html, boxes) if doc.html else {}
     missing_dom = (0.0,) + (math.nan,) * (len(_DOM) - 1)
     n = len(index)
     chars = max(1, len(text))
     table: list[tuple[float, ...]] = []
     weights = [lines[i].weight for i in index]
+    keys = [norm(lines[i].text) for i in index]
+    box_columns = _box_columns(keys, boxes, traf, rd, weights, index)
     for k, i in enumerate(index):
         line = lines[i]
         value = line.text
         size = max(1, len(value))
-        key = norm(value)
+        key = keys[k]
         repeat = 0.0
         share = math.nan
         if site is not None and site.docs > 1:
@@ -352,6 +421,7 @@ def document_features(
             weights[k - 1] if k else math.nan, weights[k + 1] if k + 1 < n else math.nan,
             sum(traf[j] for j in near) / len(near), sum(rd[j] for j in near) / len(near),
             *((1.0, *found) if found is not None else missing_dom),
+            *box_columns[k],
         ))
     # One conversion of the whole table, not one per row.
     rows = np.array(table, dtype=np.float64).reshape(n, len(FEATURES))
