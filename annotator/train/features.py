@@ -120,9 +120,9 @@ class SiteLines:
         self.lines.update(set(keys))
 
 
-#: A mapped element's box: its parent's number in the walk, and the parent's path (each
-#: ancestor's tag and sorted classes).
-Box = tuple[int, str]
+#: A mapped element's box: its parent's number in the walk, and the number of the parent's
+#: path (each ancestor's tag and sorted classes; one number per distinct path of the page).
+Box = tuple[int, int]
 
 
 def dom_lines(html: str, boxes: dict[str, Box] | None = None) -> dict[str, tuple[float, ...]]:
@@ -150,7 +150,10 @@ def dom_lines(html: str, boxes: dict[str, Box] | None = None) -> dict[str, tuple
     link_chars: list[int] = []
     own_flags: list[tuple[str, ...]] = []
     serials: list[int] = []
-    paths: list[str] = []
+    paths: list[int] = []
+    # A path is numbered from its parent's number and its last step: a deep page makes no
+    # long strings (a path of 6,000 elements would be one per level).
+    path_numbers: dict[tuple[int, str], int] = {}
     serial = 0
     # Ancestor counts of the flags, and the flag columns they give, remade only when a
     # count goes from 0 to 1 or back.
@@ -179,7 +182,11 @@ def dom_lines(html: str, boxes: dict[str, Box] | None = None) -> dict[str, tuple
             tags.append(tag)
             serial += 1
             serials.append(serial)
-            paths.append(_path_step(paths[-1] if paths else "", tag, el.get("class")))
+            step = (paths[-1] if paths else 0, _path_step(tag, el.get("class")))
+            number = path_numbers.get(step)
+            if number is None:
+                number = path_numbers[step] = len(path_numbers) + 1
+            paths.append(number)
             link_chars.append(0)
             own_flags.append(flags)
             text = el.text
@@ -205,7 +212,7 @@ def dom_lines(html: str, boxes: dict[str, Box] | None = None) -> dict[str, tuple
                 if key not in out:  # the innermost element with this text ends first
                     out[key] = (float(len(elements)), min(1.0, links / len(squeezed)), *_tag_columns(tag), *columns)
                     if boxes is not None:
-                        boxes[key] = (serials[-1], paths[-1]) if serials else (0, "")
+                        boxes[key] = (serials[-1], paths[-1]) if serials else (0, 0)
         if flags:
             changed = False
             for name in flags:
@@ -245,10 +252,9 @@ _TAG_COLUMNS: dict[str, tuple[float, ...]] = {}
 
 
 @functools.lru_cache(maxsize=16384)
-def _path_step(parent: str, tag: str, classes: str | None) -> str:
-    """``parent``'s path one element down (a page repeats few paths: each is made once)."""
-    step = f"{tag}.{'.'.join(sorted(classes.split()))}" if classes and classes.strip() else tag
-    return f"{parent}/{step}" if parent else step
+def _path_step(tag: str, classes: str | None) -> str:
+    """One element's step of a path: its tag and its classes in order (a site repeats few)."""
+    return f"{tag}.{'.'.join(sorted(classes.split()))}" if classes and classes.strip() else tag
 
 
 def _element_flags(tag: str, classes: str | None, ident: str | None) -> tuple[str, ...]:
