@@ -154,6 +154,13 @@ def test_bad_models_are_refused_naming_the_file(tmp_path: Path, capsys: pytest.C
     card["features_version"] = 0
     card_path.write_text(json.dumps(card), "utf-8")
     assert refused(f"{card_path}: trained on other features")
+    # The version this code computes, but another list (a hand-edited card): said as such,
+    # not as "version 2, this version computes version 2".
+    card["features_version"] = json.loads(good_card)["features_version"]
+    card["features"] = card["features"][:-8]
+    card_path.write_text(json.dumps(card), "utf-8")
+    line = refused(f"{card_path}: its features are not those of version {card['features_version']} ")
+    assert f"({len(card['features'])} listed, not the {len(card['features']) + 8} " in line
     # A LightGBM model of other columns beside a card that claims ours.
     card_path.write_bytes(good_card)
     other = lightgbm.train({"objective": "binary", "verbosity": -1},

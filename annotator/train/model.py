@@ -246,11 +246,19 @@ def _read_card(path: Path) -> dict[str, Any]:
     version = card.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelError(path, f"model card format version {version!r}; this version reads {FORMAT_VERSION}")
-    if card.get("features") != list(FEATURES) or card.get("features_version") != FEATURES_VERSION:
+    if card.get("features_version") != FEATURES_VERSION:
         raise ModelError(
             path,
             f"trained on other features (version {card.get('features_version')!r}, this version "
             f"computes version {FEATURES_VERSION}): retrain with `annotator train`",
+        )
+    features = card.get("features")
+    if features != list(FEATURES):
+        listed = f"{len(features)} listed" if isinstance(features, list) else "none listed"
+        raise ModelError(
+            path,
+            f"its features are not those of version {FEATURES_VERSION} ({listed}, not the "
+            f"{len(FEATURES)} this version computes): retrain with `annotator train`",
         )
     return card
 
