@@ -32,7 +32,7 @@ from annotator.suggest.engine import (
 )
 from annotator.suggest.entities import CorpusGazetteer, Gazetteer, corpus_gazetteer
 from annotator.suggest.extracted import ExtractionCache, extracted_texts
-from annotator.workers import process_pool
+from annotator.workers import batch_gc, process_pool
 
 if TYPE_CHECKING:
     from annotator.train.features import SiteLines
@@ -390,7 +390,8 @@ def suggest_corpus(
         elif jobs == 1 or len(ids) < 4:
             _init(*init_args)
             outcomes: Iterator[DocOutcome] = map(_work, tasks)
-            _collect(report, outcomes, progress, len(ids))
+            with batch_gc():
+                _collect(report, outcomes, progress, len(ids))
         else:
             with process_pool(jobs, _init, init_args, runs_lightgbm=model is not None) as pool:
                 chunk = max(1, min(16, len(ids) // (jobs * 8)))

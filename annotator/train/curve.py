@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,7 @@ from annotator.suggest.lines import Line
 from annotator.suggest.runner import read_doc, site_statistics, suggest_text
 from annotator.train.data import Example, stack
 from annotator.train.model import LineModel, article_lines, fit
+from annotator.workers import batch_gc, process_pool
 
 #: The sources whose spans make the body (the article, its boilerplate and header parts).
 STRUCTURE = ("boilerplate", "article", "title", "byline", "date")
@@ -120,11 +120,9 @@ def score_suggested(
         _, repeated = site_statistics(corpus)
     if jobs <= 1 or len(tasks) < 2:
         _init_scoring(str(corpus.root), repeated)
-        results = map(_score, tasks)
-        return {key: score for key, score in results if score is not None}
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)), initializer=_init_scoring, initargs=(str(corpus.root), repeated)
-    ) as pool:
+        with batch_gc():
+            return {key: score for key, score in map(_score, tasks) if score is not None}
+    with process_pool(min(jobs, len(tasks)), _init_scoring, (str(corpus.root), repeated), runs_lightgbm=False) as pool:
         return {key: score for key, score in pool.map(_score, tasks, chunksize=4) if score is not None}
 
 

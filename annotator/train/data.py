@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ from annotator.model import Span
 from annotator.suggest.extracted import ExtractionCache, extracted_texts
 from annotator.suggest.lines import Line
 from annotator.train.features import DocFeatures, SiteLines, document_features
+from annotator.workers import batch_gc, process_pool
 
 Ranges = list[tuple[int, int]]
 
@@ -123,9 +123,10 @@ def training_set(
     if jobs == 1 or len(tasks) < 4:
         _init(str(corpus.root), sites)
         results: Iterator[Example | str] = map(_example, tasks)
-        _gather(results, progress, len(tasks), examples, problems)
+        with batch_gc():
+            _gather(results, progress, len(tasks), examples, problems)
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(corpus.root), sites)) as pool:
+        with process_pool(jobs, _init, (str(corpus.root), sites), runs_lightgbm=False) as pool:
             _gather(pool.map(_example, tasks, chunksize=2), progress, len(tasks), examples, problems)
     return TrainingSet(examples, left, problems, sites, repeated)
 
