@@ -11,7 +11,9 @@ engine's settings, :func:`annotator.suggest.extract.extract_main`) on the same k
 one process, times the CPUs: the issue's target (#14) is suggestions at ``--jobs`` CPUs at
 least 0.8x of that. Every timed run starts with no extractor text kept (the cache of
 docs/adr/0033, which would otherwise spare the later runs trafilatura); a last run
-re-suggests with the texts kept, printed apart.
+re-suggests with the texts kept, printed apart, and a last one does all a first suggestion
+does but the engine (read the page, run trafilatura and keep its text, write a file): the
+ceiling of any engine's ratio.
 """
 
 from __future__ import annotations
@@ -97,6 +99,41 @@ def trafilatura_alone(corpus: Corpus) -> float:
     return time.perf_counter() - started
 
 
+# The ceiling: what a suggestion run costs with no engine at all.
+_CEILING: dict[str, Corpus] = {}
+
+
+def _ceiling_init(root: str) -> None:
+    _CEILING["corpus"] = Corpus.open(root)
+
+
+def _no_engine(doc_id: str) -> None:
+    """What every first suggestion of a page does besides the engine: read the page, run
+    trafilatura and keep its text, write a suggestions file (here an empty one)."""
+    from annotator.model import Annotation
+    from annotator.rules import sha256_text
+    from annotator.suggest.extracted import ExtractionCache, extracted_texts
+    from annotator.suggest.runner import read_doc
+
+    corpus = _CEILING["corpus"]
+    doc = read_doc(corpus, doc_id)
+    extracted_texts(ExtractionCache(str(corpus.root)), doc, readability=False)
+    corpus.save_annotation(Annotation(doc_id=doc_id, text_sha256=sha256_text(doc.text), annotator=SUGGESTIONS))
+
+
+def no_engine(corpus: Corpus, jobs: int, doc_ids: list[str]) -> float:
+    """Seconds for :func:`_no_engine` on ``doc_ids`` in ``jobs`` processes, nothing kept
+    before: the speed no suggestion engine can pass."""
+    from annotator.workers import process_pool
+
+    shutil.rmtree(corpus.root / CACHE_FOLDER, ignore_errors=True)
+    started = time.perf_counter()
+    with process_pool(jobs, _ceiling_init, (str(corpus.root),), runs_lightgbm=False) as pool:
+        for _ in pool.map(_no_engine, doc_ids, chunksize=8):
+            pass
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
@@ -116,6 +153,7 @@ def main() -> int:
         html_speed = with_html / run(corpus, args.jobs, html_ids)
         # Again with trafilatura's text of every page kept by the run before (a re-suggest).
         kept_speed = with_html / run(corpus, args.jobs, html_ids, kept_texts=True)
+        ceiling = with_html / no_engine(corpus, args.jobs, html_ids)
     base = rows[0][2]
     print(f"suggest on {n} pages ({os.cpu_count()} CPUs)")
     print("| jobs | seconds | pages/s | ratio to 1 job |")
@@ -132,6 +170,8 @@ def main() -> int:
           f"(target >= 0.8: {'met' if ratio >= 0.8 else 'NOT met'}; pages suggested for the first time)")
     print(f"re-suggesting the same pages, trafilatura's texts kept: {kept_speed:.1f} pages/s, "
           f"{kept_speed / (traf * cpus):.2f} of trafilatura per core x {cpus} (not the target's measure)")
+    print(f"ceiling, no engine at all (read, trafilatura with its text kept, write an empty file) at "
+          f"{args.jobs} jobs: {ceiling:.1f} pages/s, {ceiling / (traf * cpus):.2f} of trafilatura per core x {cpus}")
     return 0
 
 
