@@ -99,19 +99,22 @@ def test_zone_after(text: str, iso: bool, expected: tuple[str, int] | None) -> N
 
 
 def test_dates_inside_the_body_stay_body(tmp_path: Path) -> None:
-    """Only the article's own date is a date span: one in its header and one in its last
-    lines. The dates between its first and last paragraph (a reference list, a table of a
-    log) are what the article says: before, each was cut out of the body (a Wikipedia page
-    lost a sixth of its body, the dates of every reference)."""
+    """Only the article's own date is a date span: one in its header (down to the first
+    paragraph and a few short lines under it, where a standfirst's byline and date stand)
+    and one in its last lines. The dates further down, above the last paragraph (a reference
+    list, a table of a log) are what the article says: before, each was cut out of the body
+    (a Wikipedia page lost a sixth of its body, the dates of every reference)."""
     from annotator.cli import main
     from annotator.train.curve import body_of
 
     paragraph = "The committee met again to review the findings of the inquiry in detail. " * 3
-    middle = "".join(f"<li>Report {n}. The Tribune. 2019-02-1{n}. Retrieved 2022-03-23.</li>" for n in range(4))
+    second = "Its members heard from the engineers who had warned the council about the bridge. " * 3
+    third = "The council will vote on the repairs next month, after a last public hearing. " * 3
+    middle = "".join(f"<p>Report {n}. The Tribune. 2019-02-1{n}. Retrieved 2022-03-23.</p>" for n in range(4))
     html = (
         f"<html><head><meta charset='utf-8'><title>The inquiry</title></head><body>"
         f"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><h1>The inquiry</h1>"
-        f"<p>Published March 3, 2020</p><p>{paragraph}</p><ul>{middle}</ul><p>{paragraph}</p>"
+        f"<p>Published March 3, 2020</p><p>{paragraph}</p><p>{second}</p>{middle}<p>{third}</p>"
         f"<p>Updated March 4, 2020</p><footer>All rights reserved</footer></body></html>"
     )
     (tmp_path / "in").mkdir()
@@ -125,12 +128,11 @@ def test_dates_inside_the_body_stay_body(tmp_path: Path) -> None:
     loaded = corpus.load_annotation(SUGGESTIONS, doc_id)
     assert loaded is not None
     spans = loaded.annotation.spans
-    # "Updated ..." is left out of the article here (trafilatura drops it): see the next test.
-    assert [s.text for s in spans if s.label == "date"] == ["March 3, 2020"]
+    assert [s.text for s in spans if s.label == "date"] == ["March 3, 2020", "March 4, 2020"]
     body = body_of(corpus.read_text(doc_id), corpus.scheme, spans)
     assert "Report 0. The Tribune. 2019-02-10. Retrieved 2022-03-23." in body
     assert "Report 3. The Tribune. 2019-02-13. Retrieved 2022-03-23." in body
-    assert "March 3, 2020" not in body
+    assert "March 3, 2020" not in body and "March 4, 2020" not in body
 
 
 def test_the_date_in_an_articles_last_lines_is_its_date_and_those_above_are_body() -> None:
@@ -140,7 +142,36 @@ def test_the_date_in_an_articles_last_lines_is_its_date_and_those_above_are_body
 
     paragraph = "The committee met again to review the findings of the inquiry in detail. " * 3
     refs = "\n".join(f"Report {n}. The Tribune. 2019-02-1{n}. Retrieved 2022-03-23." for n in range(4))
-    text = f"Home | World | Sports\n\n{paragraph}\n\n{refs}\n\n{paragraph}\n\nUpdated March 4, 2020\n"
+    text = f"Home | World | Sports\n\n{paragraph}\n\n{paragraph}\n\n{refs}\n\n{paragraph}\n\nUpdated March 4, 2020\n"
     annotation, method = suggest_text(DocInput("d", text), news_scheme())
     assert method == "text"
     assert [(s.text, s.attrs["value"]) for s in annotation.spans if s.label == "date"] == [("March 4, 2020", "2020-03-04")]
+
+
+def test_the_header_date_under_a_long_title_and_a_standfirst_is_the_articles_date(tmp_path: Path) -> None:
+    """Found on benchmark pages: a title, or a standfirst right under it, long enough to
+    read as a paragraph, above the byline and date. That date is the article's; the dates
+    of a table deep in the body are not."""
+    from annotator.cli import main
+
+    title = "Eastern Michigan routs Northern Illinois to become bowl eligible for a second season"
+    standfirst = "The Eagles snapped an eleven-game losing streak against the Huskies dating back to 2007 on Tuesday."
+    paragraph = "The quarterback threw for three touchdowns and ran for another as the defence held firm. " * 2
+    table = "".join(f"<tr><td>Game {n}</td><td>October 1{n}, 2019</td></tr>" for n in range(4))
+    html = (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<nav><a href='/'>Home</a> <a href='/sports'>Sports</a></nav><h1>{title}</h1><p>{standfirst}</p>"
+        f"<p>By Jane Doe</p><p>Published November 19, 2019</p><p>{paragraph}</p><p>{paragraph}</p>"
+        f"<table>{table}</table><p>{paragraph}</p><p>{paragraph}</p><footer>All rights reserved</footer></body></html>"
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "game.html").write_text(html, "utf-8")
+    root = tmp_path / "corpus"
+    assert main(["new", str(root)]) == 0
+    assert main(["import", str(root), str(tmp_path / "in")]) == 0
+    assert main(["suggest", str(root), "--jobs", "1"]) == 0
+    corpus = Corpus.open(root)
+    (doc_id,) = corpus.doc_ids()
+    loaded = corpus.load_annotation(SUGGESTIONS, doc_id)
+    assert loaded is not None
+    assert [s.text for s in loaded.annotation.spans if s.label == "date"] == ["November 19, 2019"]

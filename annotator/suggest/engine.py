@@ -626,18 +626,25 @@ def _parts(
 
 
 def _date_lines(lines: list[Line], region: ArticleRegion) -> set[int]:
-    """The lines of ``region`` where the article's own date may be: its header, down to and
-    including the first paragraph (a dateline), and its last few lines ("Updated at ...",
-    "입력 2020.06.03"). A date between the first and the last paragraph is part of what the
-    article says (a reference list, a table, a log excerpt), and stays in its body."""
+    """The lines of ``region`` where the article's own date may be: its header, down to the
+    first paragraph under the title (a dateline opens it) and the few short lines right
+    after that paragraph (it may be a standfirst, with the byline and date under it), and
+    the article's last few lines ("Updated at ...", "입력 2020.06.03"). A date further down,
+    above the last paragraph, is part of what the article says (a reference list, a table,
+    a log excerpt), and stays in its body."""
     span = range(region.first, region.last + 1)
-    prose = [i for i in span if i >= region.body_first and lines[i].weight > LONG]
+    below = region.body_first if region.title_line is None else max(region.body_first, region.title_line + 1)
+    prose = [i for i in span if i >= below and lines[i].weight > LONG]
     if not prose:
         return set(span)
+    header = {i for i in span if i <= prose[0]}
+    after = [i for i in range(prose[0] + 1, prose[1] if len(prose) > 1 else region.last + 1) if not lines[i].blank]
+    header.update(after[:STANDFIRST_HEADER_LINES])
     tail = [i for i in span if not lines[i].blank][-FOOTER_DATE_LINES:]
-    return {i for i in span if i <= prose[0]} | {i for i in tail if i > prose[-1]}
+    return header | {i for i in tail if i > prose[-1]}
 
 
+STANDFIRST_HEADER_LINES = 4  # short lines after the first paragraph where the date may stand
 FOOTER_DATE_LINES = 3  # the article's last non-blank lines where its date may stand
 SUBTITLE_LINES = 4  # non-blank lines between the title block and the byline read as subtitles
 SUBTITLE_WEIGHT = 2 * LONG  # heavier is a paragraph, not a subtitle
