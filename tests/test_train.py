@@ -478,6 +478,10 @@ def test_the_article_run_keeps_trafilaturas_lines_inside_and_grows_over_those_at
     assert alone.tolist() == [p >= 0.5 for p in probs]
     # Nothing chosen: nothing grows.
     assert not article_rows(_rows_with_trafilatura(kept), np.full(10, 0.3)).any()
+    # Another floor (bench_train_seeds.py chooses it inside each training side): 0.25 stops
+    # the run after 7, 0.1 lets it take 9 too.
+    assert article_rows(_rows_with_trafilatura(kept), np.array(probs), floor=0.25).tolist()[7:] == [True, False, False]
+    assert article_rows(_rows_with_trafilatura(kept), np.array(probs), floor=0.1).tolist()[7:] == [True, True, True]
 
 
 def test_the_article_run_grows_only_from_its_own_edges_in_each_document() -> None:

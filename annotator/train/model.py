@@ -116,14 +116,16 @@ def lines_of_rows(documents: Sequence[DocFeatures], chosen: np.ndarray) -> list[
     return out
 
 
-def article_rows(rows: np.ndarray, probabilities: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+def article_rows(
+    rows: np.ndarray, probabilities: np.ndarray, threshold: float = THRESHOLD, floor: float = EDGE_FLOOR
+) -> np.ndarray:
     """Per row of one document: whether its line is in the article (ADR 34).
 
     The rows the model chooses (probability at least ``threshold``) bound the article's
     run, from the first to the last. Inside it a line trafilatura keeps (most of its tokens)
     stays in, whatever the model says; the run then grows, line after line, over the lines
     trafilatura keeps right before its start and after its end, as long as the model gives
-    them at least :data:`EDGE_FLOOR`. The model alone cut real paragraphs at the article's
+    them at least ``floor`` (:data:`EDGE_FLOOR`). The model alone cut real paragraphs at the article's
     edges and in its middle (recall 0.922 against trafilatura's 0.932 on the readability
     test pages); trafilatura alone keeps more boilerplate (precision 0.943 against 0.955).
     """
@@ -134,7 +136,7 @@ def article_rows(rows: np.ndarray, probabilities: np.ndarray, threshold: float =
     kept = rows[:, _TRAF] > 0.5
     first, last = int(picked[0]), int(picked[-1])
     chosen[first : last + 1] |= kept[first : last + 1]
-    grows = kept & (probabilities >= EDGE_FLOOR)
+    grows = kept & (probabilities >= floor)
     start, stop = first, last
     while start > 0 and grows[start - 1]:
         start -= 1
@@ -146,7 +148,10 @@ def article_rows(rows: np.ndarray, probabilities: np.ndarray, threshold: float =
 
 
 def article_lines(
-    documents: Sequence[DocFeatures], probabilities: np.ndarray, threshold: float = THRESHOLD
+    documents: Sequence[DocFeatures],
+    probabilities: np.ndarray,
+    threshold: float = THRESHOLD,
+    floor: float = EDGE_FLOOR,
 ) -> list[list[bool]]:
     """Per line of each document (blank lines False): whether it is in the article, from
     one prediction over all their rows stacked in order (:func:`article_rows` on each)."""
@@ -154,7 +159,7 @@ def article_lines(
     at = 0
     for features in documents:
         n = len(features.rows)
-        out.append(article_rows(features.rows, probabilities[at : at + n], threshold))
+        out.append(article_rows(features.rows, probabilities[at : at + n], threshold, floor))
         at += n
     return lines_of_rows(documents, np.concatenate(out) if out else np.zeros(0, dtype=bool))
 
