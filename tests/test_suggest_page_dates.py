@@ -13,7 +13,7 @@ import pytest
 
 from annotator.attribute_fill import zone_after
 from annotator.corpus import Corpus
-from annotator.model import SUGGESTIONS
+from annotator.model import SUGGESTIONS, Span
 
 BODY = "<p>" + "LG전자가 KT, LG유플러스와 인공지능 경쟁력 강화를 위해 손을 잡았다. " * 6 + "</p>"
 TITLE = "인공지능 경쟁력 키우자 맞손"
@@ -98,13 +98,31 @@ def test_zone_after(text: str, iso: bool, expected: tuple[str, int] | None) -> N
 
 
 
+
+def suggested_page(tmp_path: Path, html: str) -> tuple[Corpus, str, list[Span]]:
+    """One page through ``annotator import`` and ``annotator suggest``: the corpus, the
+    document and its suggested spans."""
+    from annotator.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text(html, "utf-8")
+    root = tmp_path / "corpus"
+    assert main(["new", str(root)]) == 0
+    assert main(["import", str(root), str(tmp_path / "in")]) == 0
+    assert main(["suggest", str(root), "--jobs", "1"]) == 0
+    corpus = Corpus.open(root)
+    (doc_id,) = corpus.doc_ids()
+    loaded = corpus.load_annotation(SUGGESTIONS, doc_id)
+    assert loaded is not None
+    return corpus, doc_id, loaded.annotation.spans
+
+
 def test_dates_inside_the_body_stay_body(tmp_path: Path) -> None:
     """Only the article's own date is a date span: one in its header (down to the first
     paragraph and a few short lines under it, where a standfirst's byline and date stand)
     and one in its last lines. The dates further down, above the last paragraph (a reference
     list, a table of a log) are what the article says: before, each was cut out of the body
     (a Wikipedia page lost a sixth of its body, the dates of every reference)."""
-    from annotator.cli import main
     from annotator.train.curve import body_of
 
     paragraph = "The committee met again to review the findings of the inquiry in detail. " * 3
@@ -117,17 +135,7 @@ def test_dates_inside_the_body_stay_body(tmp_path: Path) -> None:
         f"<p>Published March 3, 2020</p><p>{paragraph}</p><p>{second}</p>{middle}<p>{third}</p>"
         f"<p>Updated March 4, 2020</p><footer>All rights reserved</footer></body></html>"
     )
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "inquiry.html").write_text(html, "utf-8")
-    root = tmp_path / "corpus"
-    assert main(["new", str(root)]) == 0
-    assert main(["import", str(root), str(tmp_path / "in")]) == 0
-    assert main(["suggest", str(root), "--jobs", "1"]) == 0
-    corpus = Corpus.open(root)
-    (doc_id,) = corpus.doc_ids()
-    loaded = corpus.load_annotation(SUGGESTIONS, doc_id)
-    assert loaded is not None
-    spans = loaded.annotation.spans
+    corpus, doc_id, spans = suggested_page(tmp_path, html)
     assert [s.text for s in spans if s.label == "date"] == ["March 3, 2020", "March 4, 2020"]
     body = body_of(corpus.read_text(doc_id), corpus.scheme, spans)
     assert "Report 0. The Tribune. 2019-02-10. Retrieved 2022-03-23." in body
@@ -152,8 +160,6 @@ def test_the_header_date_under_a_long_title_and_a_standfirst_is_the_articles_dat
     """Found on benchmark pages: a title, or a standfirst right under it, long enough to
     read as a paragraph, above the byline and date. That date is the article's; the dates
     of a table deep in the body are not."""
-    from annotator.cli import main
-
     title = "Eastern Michigan routs Northern Illinois to become bowl eligible for a second season"
     standfirst = "The Eagles snapped an eleven-game losing streak against the Huskies dating back to 2007 on Tuesday."
     paragraph = "The quarterback threw for three touchdowns and ran for another as the defence held firm. " * 2
@@ -164,14 +170,5 @@ def test_the_header_date_under_a_long_title_and_a_standfirst_is_the_articles_dat
         f"<p>By Jane Doe</p><p>Published November 19, 2019</p><p>{paragraph}</p><p>{paragraph}</p>"
         f"<table>{table}</table><p>{paragraph}</p><p>{paragraph}</p><footer>All rights reserved</footer></body></html>"
     )
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "game.html").write_text(html, "utf-8")
-    root = tmp_path / "corpus"
-    assert main(["new", str(root)]) == 0
-    assert main(["import", str(root), str(tmp_path / "in")]) == 0
-    assert main(["suggest", str(root), "--jobs", "1"]) == 0
-    corpus = Corpus.open(root)
-    (doc_id,) = corpus.doc_ids()
-    loaded = corpus.load_annotation(SUGGESTIONS, doc_id)
-    assert loaded is not None
-    assert [s.text for s in loaded.annotation.spans if s.label == "date"] == ["November 19, 2019"]
+    _, _, spans = suggested_page(tmp_path, html)
+    assert [s.text for s in spans if s.label == "date"] == ["November 19, 2019"]
