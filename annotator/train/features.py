@@ -301,7 +301,7 @@ def _box_columns(
     line whose element is not mapped."""
     found = [boxes.get(key) for key in keys]
     # Per parent and per path: lines, lines trafilatura keeps, lines readability keeps, weight.
-    totals: list[dict[object, list[float]]] = [{}, {}]
+    totals: list[dict[int, list[float]]] = [{}, {}]
     for k, box in enumerate(found):
         if box is None:
             continue

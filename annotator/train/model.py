@@ -93,12 +93,13 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def fit(rows: np.ndarray, targets: np.ndarray, jobs: int = 1) -> Any:
-    """A LightGBM booster of ``targets`` (1: body line) from ``rows`` (:data:`FEATURES`)."""
+def fit(rows: np.ndarray, targets: np.ndarray, jobs: int = 1, seed: int = PARAMS["seed"]) -> Any:
+    """A LightGBM booster of ``targets`` (1: body line) from ``rows`` (:data:`FEATURES`);
+    ``seed``: its bagging's (another one measures how much of a score is chance)."""
     import lightgbm
 
     data = lightgbm.Dataset(rows, label=targets, feature_name=list(FEATURES), free_raw_data=True)
-    return lightgbm.train({**PARAMS, "num_threads": max(1, jobs)}, data, num_boost_round=ROUNDS)
+    return lightgbm.train({**PARAMS, "num_threads": max(1, jobs), "seed": seed}, data, num_boost_round=ROUNDS)
 
 
 def lines_of_rows(documents: Sequence[DocFeatures], chosen: np.ndarray) -> list[list[bool]]:

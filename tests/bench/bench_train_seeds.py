@@ -22,6 +22,8 @@ import tempfile
 from pathlib import Path
 from statistics import mean
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,23 +34,29 @@ from annotator.corpus import Corpus  # noqa: E402
 from annotator.evaluate import DocScore, overall_scores  # noqa: E402
 from annotator.train.curve import ScoreTask, make_folds, score_suggested  # noqa: E402
 from annotator.train.data import Example, stack, training_set  # noqa: E402
-from annotator.train.model import EDGE_FLOOR, PARAMS, LineModel, article_lines, fit  # noqa: E402
+from annotator.train.model import EDGE_FLOOR, LineModel, article_lines, fit  # noqa: E402
 
 FLOORS = (0.0, 0.05, 0.1, 0.2, 0.3)
 
 
 def fitted(examples: list[Example], seed: int, jobs: int) -> LineModel:
     rows, targets = stack(examples)
-    saved = PARAMS["seed"]
-    PARAMS["seed"] = seed
-    try:
-        return LineModel(fit(rows, targets.astype(float), jobs), {})
-    finally:
-        PARAMS["seed"] = saved
+    return LineModel(fit(rows, targets.astype(float), jobs, seed=seed), {})
 
 
-def scores(corpus: Corpus, examples: list[Example], lines: list[list[bool]], repeated: dict, jobs: int) -> dict[str, DocScore]:
-    tasks = [ScoreTask(e.doc_id, e.doc_id, e.site, e.features.extracted, e.gold_body, p) for e, p in zip(examples, lines, strict=True)]
+def scored(
+    corpus: Corpus,
+    read: list[tuple[Example, np.ndarray]],
+    floor: float,
+    repeated: dict[str, frozenset[str]],
+    jobs: int,
+) -> dict[str, DocScore]:
+    """The article-body score of each page suggested from its probabilities ``read`` by the
+    model, the article's run grown down to ``floor``."""
+    tasks = [
+        ScoreTask(e.doc_id, e.doc_id, e.site, e.features.extracted, e.gold_body, article_lines([e.features], p, floor=floor)[0])
+        for e, p in read
+    ]
     return score_suggested(corpus, tasks, jobs, repeated)
 
 
@@ -56,7 +64,9 @@ def f1_of(by_doc: dict[str, DocScore]) -> float:
     return overall_scores(by_doc)[2] or 0.0
 
 
-def run(corpus: Corpus, examples: list[Example], repeated: dict, fold_seed: int, fit_seed: int, jobs: int) -> tuple[float, float, list[float]]:
+def run(
+    corpus: Corpus, examples: list[Example], repeated: dict[str, frozenset[str]], fold_seed: int, fit_seed: int, jobs: int
+) -> tuple[float, float, list[float]]:
     """(F1 with the shipped floor, F1 with the floor chosen inside each training side, the floors chosen)."""
     fixed: dict[str, DocScore] = {}
     nested: dict[str, DocScore] = {}
@@ -64,24 +74,18 @@ def run(corpus: Corpus, examples: list[Example], repeated: dict, fold_seed: int,
     for test in make_folds([e.group for e in examples], 5, fold_seed):
         held = set(test)
         train = [e for i, e in enumerate(examples) if i not in held]
-        tested = [examples[i] for i in test]
         # The floor, chosen on the training side alone.
-        inner_probabilities: list[tuple[Example, object]] = []
+        inner_read: list[tuple[Example, np.ndarray]] = []
         for inner in make_folds([e.group for e in train], 3, fold_seed):
             inner_held = set(inner)
             model = fitted([e for i, e in enumerate(train) if i not in inner_held], fit_seed, jobs)
-            inner_probabilities += [(train[i], model.probabilities(train[i].features.rows)) for i in inner]
-        best = max(
-            FLOORS,
-            key=lambda floor: f1_of(scores(corpus, [e for e, _ in inner_probabilities], [
-                article_lines([e.features], p, floor=floor)[0] for e, p in inner_probabilities  # type: ignore[arg-type]
-            ], repeated, jobs)),
-        )
+            inner_read += [(train[i], model.probabilities(train[i].features.rows)) for i in inner]
+        best = max(FLOORS, key=lambda floor: f1_of(scored(corpus, inner_read, floor, repeated, jobs)))
         chosen.append(best)
         model = fitted(train, fit_seed, jobs)
-        probabilities = [model.probabilities(e.features.rows) for e in tested]
-        fixed.update(scores(corpus, tested, [article_lines([e.features], p)[0] for e, p in zip(tested, probabilities, strict=True)], repeated, jobs))
-        nested.update(scores(corpus, tested, [article_lines([e.features], p, floor=best)[0] for e, p in zip(tested, probabilities, strict=True)], repeated, jobs))
+        read = [(examples[i], model.probabilities(examples[i].features.rows)) for i in test]
+        fixed.update(scored(corpus, read, EDGE_FLOOR, repeated, jobs))
+        nested.update(scored(corpus, read, best, repeated, jobs))
     return f1_of(fixed), f1_of(nested), chosen
 
 
