@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,11 @@ from annotator.export.records import build_articles, entity_labels, main_article
 from annotator.model import GOLD, SUGGESTIONS  # noqa: E402
 from annotator.suggest.lines import split_lines  # noqa: E402
 from annotator.train.curve import make_folds  # noqa: E402
-from annotator.train.features import FEATURES, DocFeatures, dom_lines  # noqa: E402
+from annotator.train.features import FEATURES, FEATURES_VERSION, DocFeatures, dom_lines  # noqa: E402
 from annotator.train.model import (  # noqa: E402
     EDGE_FLOOR,
+    FORMAT,
+    FORMAT_VERSION,
     LineModel,
     ModelError,
     article_lines,
@@ -147,6 +150,9 @@ def test_bad_models_are_refused_naming_the_file(tmp_path: Path, capsys: pytest.C
     assert refused(f"{model_path}: not a LightGBM text model")
     model_path.write_bytes(b"tree\nversion=v4\nnonsense")
     assert refused(f"{model_path}: not a readable LightGBM model")
+    # A model cut short (LightGBM's own words on stderr: tests/test_train.py's next test).
+    model_path.write_bytes(good_model[:500])
+    assert refused(f"{model_path}: not a readable LightGBM model")
     model_path.write_bytes(good_model)
     card_path.write_bytes(b"{not json")
     assert refused(f"{card_path}: not valid JSON")
@@ -172,6 +178,30 @@ def test_bad_models_are_refused_naming_the_file(tmp_path: Path, capsys: pytest.C
     assert refused(f"{model_path}: missing")
     with pytest.raises(ModelError):
         LineModel.load(models)
+
+
+def test_a_model_cut_short_is_refused_without_lightgbms_own_output(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """LightGBM's C++ code prints "[LightGBM] [Fatal] ..." on the process's stderr before it
+    raises: the user saw it above the error's line. Its words are in the error instead."""
+    rows = np.random.default_rng(0).normal(size=(200, len(FEATURES)))
+    booster = lightgbm.train({"objective": "binary", "verbosity": -1},
+                             lightgbm.Dataset(rows, label=np.arange(200) % 2, feature_name=list(FEATURES)),
+                             num_boost_round=3)
+    folder = tmp_path / "model"
+    LineModel(booster, {"format": FORMAT, "format_version": FORMAT_VERSION, "features": list(FEATURES),
+                        "features_version": FEATURES_VERSION}).save(folder)
+    assert LineModel.load(folder).booster.num_trees() == 3
+    text = (folder / "model.txt").read_text("utf-8")
+    (folder / "model.txt").write_text(text[:500], "utf-8")
+    capfd.readouterr()
+    with pytest.raises(ModelError, match=r"not a readable LightGBM model: .+"):
+        LineModel.load(folder)
+    out, err = capfd.readouterr()
+    assert "LightGBM" not in out + err
+    print("stderr still works", file=sys.stderr)
+    assert capfd.readouterr().err == "stderr still works\n"
 
 
 def test_train_without_done_documents_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

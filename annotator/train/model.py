@@ -15,9 +15,11 @@ that the booster file is a LightGBM model with those features; each failure is a
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import platform
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -224,7 +226,8 @@ class LineModel:
         import lightgbm
 
         try:
-            booster = lightgbm.Booster(model_str=text)
+            with _native_stderr_discarded():
+                booster = lightgbm.Booster(model_str=text)
         except lightgbm.basic.LightGBMError as exc:
             raise ModelError(model_path, f"not a readable LightGBM model: {exc}") from exc
         names = list(booster.feature_name())
@@ -238,6 +241,26 @@ class LineModel:
         if not isinstance(threshold, int | float) or not 0 < threshold < 1:
             raise ModelError(card_path, f"threshold must be a number between 0 and 1, not {threshold!r}")
         return cls(booster, card, float(threshold))
+
+
+@contextlib.contextmanager
+def _native_stderr_discarded() -> Iterator[None]:
+    """LightGBM's C++ code writes "[LightGBM] [Fatal] ..." straight to the process's stderr
+    before it raises, whatever its verbosity; the exception holds the same words, which go
+    into the one line of the error. The file descriptor is swapped for the moment of the
+    call (Python's ``sys.stderr`` never sees those bytes)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep clean
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _read_card(path: Path) -> dict[str, Any]:
